@@ -1,0 +1,30 @@
+package org.saam.common.catalogue;
+
+import java.io.Serializable;
+
+/**
+ * One {@code source_id} of the catalogue.
+ *
+ * @param id the source id, for example {@code bed.presence}
+ * @param kind whether a gateway measures it or the platform computes it
+ * @param group the device view of a measurement, the domain of a feature
+ * @param unit the unit of its values
+ * @param min the smallest valid value
+ * @param max the largest valid value
+ * @param description one line for people
+ */
+public record SourceDefinition(
+    String id,
+    SourceKind kind,
+    String group,
+    String unit,
+    double min,
+    double max,
+    String description)
+    implements Serializable {
+
+  /** Whether {@code value} lies in the source's valid range (inclusive). */
+  public boolean accepts(double value) {
+    return value >= min && value <= max;
+  }
+}

@@ -1,0 +1,39 @@
+package org.saam.common.codec;
+
+/**
+ * Why a batch or a reading was not accepted. The code is what operators filter quarantine by and
+ * what the per-reason counters are named after, so it never changes once published.
+ */
+public enum RejectionReason {
+  /** The payload is larger than the contract allows. */
+  OVERSIZE_BATCH("oversize_batch"),
+  /** The payload is not UTF-8 JSON, or not a JSON object. */
+  MALFORMED_JSON("malformed_json"),
+  /** A required field is missing or has the wrong JSON type. */
+  MISSING_FIELD("missing_field"),
+  /** {@code gateway_id} or {@code location_id} does not match the identifier pattern. */
+  BAD_IDENTIFIER("bad_identifier"),
+  /** The batch carries more readings than the contract allows. */
+  TOO_MANY_READINGS("too_many_readings"),
+  /** The payload's {@code location_id} differs from the one in the MQTT topic. */
+  LOCATION_MISMATCH("location_mismatch"),
+  /** A timestamp is not ISO-8601 with a zone. */
+  BAD_TIMESTAMP("bad_timestamp"),
+  /** A reading's {@code source_id} is not in the source catalogue. */
+  UNKNOWN_SOURCE("unknown_source"),
+  /** A reading's value is not a finite number. */
+  NON_FINITE_VALUE("non_finite_value"),
+  /** A reading's value lies outside its source's valid range. */
+  OUT_OF_RANGE("out_of_range");
+
+  private final String code;
+
+  RejectionReason(String code) {
+    this.code = code;
+  }
+
+  /** The stable, lower-case code of this reason, for example {@code malformed_json}. */
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,74 @@
+package org.saam.ingestion.gateway;
+
+import java.util.Objects;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.saam.common.codec.ReadingBatchCodec;
+import org.saam.common.records.ReadingBatch;
+
+/**
+ * Publishes gateway batches over MQTT 3.1.1 with QoS 1, as a home gateway does: one message per
+ * batch to {@code saam/<location_id>/readings}. {@link #publish} returns once the broker has
+ * acknowledged the message.
+ */
+public final class GatewayPublisher implements AutoCloseable {
+  private final MqttClient client;
+  private final ReadingBatchCodec codec = new ReadingBatchCodec();
+
+  private GatewayPublisher(MqttClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Connects to the broker.
+   *
+   * @param brokerUri for example {@code tcp://127.0.0.1:1883}
+   * @param clientId the MQTT client id, unique per connection
+   * @param username broker user, or {@code null} for the broker's default user
+   * @param password the user's password, or {@code null}
+   */
+  public static GatewayPublisher connect(
+      String brokerUri, String clientId, String username, char[] password) throws MqttException {
+    Objects.requireNonNull(brokerUri, "brokerUri");
+    MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    options.setCleanSession(true);
+    options.setConnectionTimeout(10);
+    options.setMaxInflight(100);
+    if (username != null) {
+      options.setUserName(username);
+      options.setPassword(password);
+    }
+    client.connect(options);
+    return new GatewayPublisher(client);
+  }
+
+  /** The MQTT topic of a location's readings. */
+  public static String topicOf(String locationId) {
+    return "saam/" + locationId + "/readings";
+  }
+
+  /** Publishes a batch to its location's topic and waits for the broker's acknowledgement. */
+  public void publish(ReadingBatch batch) throws MqttException {
+    publishRaw(topicOf(batch.locationId()), codec.encode(batch));
+  }
+
+  /** Publishes any payload to any topic, for fault injection and tests. */
+  public void publishRaw(String topic, byte[] payload) throws MqttException {
+    client.publish(topic, payload, 1, false);
+  }
+
+  @Override
+  public void close() throws MqttException {
+    try {
+      if (client.isConnected()) {
+        client.disconnect(5_000);
+      }
+    } finally {
+      client.close();
+    }
+  }
+}

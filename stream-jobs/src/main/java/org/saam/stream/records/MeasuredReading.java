@@ -1,0 +1,24 @@
+package org.saam.stream.records;
+
+/**
+ * A valid reading with the context the pipeline needs downstream.
+ *
+ * @param locationId the home it comes from
+ * @param gatewayId the gateway that sent it
+ * @param seq the {@code seq} of the batch it came in
+ * @param sourceId its catalogue source
+ * @param device the source's device view, for example {@code microhub_bed}
+ * @param tsMillis event time, epoch milliseconds
+ * @param value the value, within the source's range
+ * @param userId the person assigned to the location at {@code tsMillis}, or {@code null} when
+ *     nobody was (or the join has not run)
+ */
+public record MeasuredReading(
+    String locationId,
+    String gatewayId,
+    long seq,
+    String sourceId,
+    String device,
+    long tsMillis,
+    double value,
+    String userId) {}

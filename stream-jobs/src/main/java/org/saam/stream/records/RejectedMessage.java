@@ -1,0 +1,19 @@
+package org.saam.stream.records;
+
+/**
+ * A payload or a single reading the pipeline refused, on its way to quarantine.
+ *
+ * @param id deterministic key: the same message refused again yields the same id
+ * @param reason the stable reason code, see {@link org.saam.common.codec.RejectionReason#code()}
+ * @param detail a sentence naming the offending field and value
+ * @param locationId the location from the routing key, or {@code null} if it had none
+ * @param raw the refused text: the whole payload, or the one reading
+ * @param receivedAtMillis when the pipeline received the message
+ */
+public record RejectedMessage(
+    String id,
+    String reason,
+    String detail,
+    String locationId,
+    String raw,
+    long receivedAtMillis) {}

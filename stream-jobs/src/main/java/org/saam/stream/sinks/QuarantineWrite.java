@@ -1,0 +1,38 @@
+package org.saam.stream.sinks;
+
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.WriteModel;
+import org.apache.flink.connector.mongodb.sink.writer.context.MongoSinkContext;
+import org.apache.flink.connector.mongodb.sink.writer.serializer.MongoSerializationSchema;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.saam.stream.records.RejectedMessage;
+
+/**
+ * Writes a refused payload or reading to the {@code quarantine} collection, keyed by its
+ * deterministic id so that a redelivered message is quarantined once.
+ */
+public final class QuarantineWrite implements MongoSerializationSchema<RejectedMessage> {
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  public WriteModel<BsonDocument> serialize(RejectedMessage rejected, MongoSinkContext context) {
+    BsonDocument document =
+        new BsonDocument()
+            .append("_id", new BsonString(rejected.id()))
+            .append("received_at", new BsonDateTime(rejected.receivedAtMillis()))
+            .append("reason", new BsonString(rejected.reason()))
+            .append("detail", new BsonString(rejected.detail()))
+            .append(
+                "location_id",
+                rejected.locationId() == null
+                    ? BsonNull.VALUE
+                    : new BsonString(rejected.locationId()))
+            .append("raw", new BsonString(rejected.raw()));
+    return new ReplaceOneModel<>(
+        new BsonDocument("_id", document.get("_id")), document, new ReplaceOptions().upsert(true));
+  }
+}
