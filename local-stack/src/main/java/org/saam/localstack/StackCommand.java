@@ -2,19 +2,30 @@ package org.saam.localstack;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.json.JsonWriterSettings;
 
 /**
  * Tools of the local stack, called by {@code ./saam}.
  *
  * <pre>
- * mongo-server   [--host 127.0.0.1] [--port 27017]   run the MongoDB-wire server until stopped
- * count-samples  [--uri U] [--database saam]          print the number of stored samples
+ * mongo-server     [--host 127.0.0.1] [--port 27017]   serve the MongoDB wire protocol until stopped
+ * count-samples    [--from INSTANT --minutes M]        stored samples (in that time range)
+ * count-quarantine                                     documents in quarantine
+ * show-bucket      --location L --source S             the newest measurement bucket, as JSON
+ * common options:  --uri mongodb://127.0.0.1:27017  --database saam
  * </pre>
  *
  * <p>The MongoDB-wire server is mongo-java-server with its memory backend: no {@code mongod} can be
@@ -22,6 +33,16 @@ import org.bson.Document;
  * MongoDB replica set; the platform uses only operations both support.
  */
 public final class StackCommand {
+  private static final String USAGE =
+      """
+      usage: saam-local-stack <command> [options]
+        mongo-server      [--host 127.0.0.1] [--port 27017]
+        count-samples     [--from INSTANT --minutes M]
+        count-quarantine
+        show-bucket       --location L --source S
+        (MongoDB commands take --uri mongodb://127.0.0.1:27017 and --database saam)
+      """;
+
   private StackCommand() {}
 
   public static void main(String[] args) throws InterruptedException {
@@ -30,26 +51,26 @@ public final class StackCommand {
 
   static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
     String command = args.length == 0 ? "help" : args[0];
-    switch (command) {
-      case "mongo-server" -> {
-        String host = option(args, "--host", "127.0.0.1");
-        int port = Integer.parseInt(option(args, "--port", "27017"));
-        serveMongo(host, port, out);
-        return 0;
+    Map<String, String> options;
+    try {
+      options = options(args);
+      switch (command) {
+        case "mongo-server" ->
+            serveMongo(
+                options.getOrDefault("host", "127.0.0.1"),
+                Integer.parseInt(options.getOrDefault("port", "27017")),
+                out);
+        case "count-samples" -> out.println(countSamples(options));
+        case "count-quarantine" -> out.println(countQuarantine(options));
+        case "show-bucket" -> out.println(showBucket(options));
+        case "help", "--help" -> out.print(USAGE);
+        default -> throw new IllegalArgumentException("unknown command '" + command + "'");
       }
-      case "count-samples" -> {
-        out.println(
-            countSamples(
-                option(args, "--uri", "mongodb://127.0.0.1:27017"),
-                option(args, "--database", "saam")));
-        return 0;
-      }
-      default -> {
-        err.println(
-            "usage: saam-local-stack mongo-server [--host H] [--port P]"
-                + " | count-samples [--uri U] [--database D]");
-        return command.equals("help") ? 0 : 2;
-      }
+      return 0;
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      err.println("saam-local-stack: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
     }
   }
 
@@ -71,26 +92,93 @@ public final class StackCommand {
     stopped.await();
   }
 
-  /** Total number of samples over every bucket of {@code measurements}. */
-  static long countSamples(String uri, String database) {
-    try (MongoClient client = MongoClients.create(uri)) {
-      MongoCollection<Document> measurements =
-          client.getDatabase(database).getCollection("measurements");
-      long samples = 0;
-      for (Document bucket : measurements.find().projection(new Document("samples", 1))) {
-        Document bucketSamples = bucket.get("samples", Document.class);
-        samples += bucketSamples == null ? 0 : bucketSamples.size();
-      }
-      return samples;
+  /**
+   * Samples in {@code measurements}; with {@code --from} and {@code --minutes} only those whose
+   * timestamp lies in {@code [from, from + minutes)}.
+   */
+  static long countSamples(Map<String, String> options) {
+    Long fromMillis =
+        options.containsKey("from") ? Instant.parse(options.get("from")).toEpochMilli() : null;
+    long toMillis =
+        fromMillis == null
+            ? Long.MAX_VALUE
+            : fromMillis + Long.parseLong(options.getOrDefault("minutes", "60")) * 60_000L;
+    Bson filter =
+        fromMillis == null
+            ? new Document()
+            : Filters.and(
+                Filters.gte("hour", new Date(Math.floorDiv(fromMillis, 3_600_000L) * 3_600_000L)),
+                Filters.lt("hour", new Date(toMillis)));
+    return database(
+        options,
+        db -> {
+          long samples = 0;
+          for (Document bucket :
+              db.getCollection("measurements")
+                  .find(filter)
+                  .projection(new Document("samples", 1))) {
+            Document bucketSamples = bucket.get("samples", Document.class);
+            if (bucketSamples == null) {
+              continue;
+            }
+            for (String epochMillis : bucketSamples.keySet()) {
+              long ts = Long.parseLong(epochMillis);
+              if (fromMillis == null || (ts >= fromMillis && ts < toMillis)) {
+                samples++;
+              }
+            }
+          }
+          return samples;
+        });
+  }
+
+  static long countQuarantine(Map<String, String> options) {
+    return database(options, db -> db.getCollection("quarantine").countDocuments());
+  }
+
+  static String showBucket(Map<String, String> options) {
+    String location = required(options, "location");
+    String source = required(options, "source");
+    return database(
+        options,
+        db -> {
+          Document bucket =
+              db.getCollection("measurements")
+                  .find(
+                      Filters.and(
+                          Filters.eq("location_id", location), Filters.eq("source_id", source)))
+                  .sort(new Document("hour", -1))
+                  .first();
+          return bucket == null
+              ? "no bucket for location " + location + " and source " + source
+              : bucket.toJson(JsonWriterSettings.builder().indent(true).build());
+        });
+  }
+
+  private static <T> T database(
+      Map<String, String> options, java.util.function.Function<MongoDatabase, T> query) {
+    try (MongoClient client =
+        MongoClients.create(options.getOrDefault("uri", "mongodb://127.0.0.1:27017"))) {
+      return query.apply(client.getDatabase(options.getOrDefault("database", "saam")));
     }
   }
 
-  private static String option(String[] args, String name, String fallback) {
-    for (int i = 1; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return args[i + 1];
-      }
+  private static String required(Map<String, String> options, String key) {
+    String value = options.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("option --" + key + " is required");
     }
-    return fallback;
+    return value;
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 1; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
+      }
+      options.put(args[i].substring(2), args[i + 1]);
+    }
+    return options;
   }
 }

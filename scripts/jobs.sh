@@ -1,0 +1,156 @@
+# Flink jobs on the local session cluster, the test run and the demo. Sourced by ./saam.
+
+FLINK_REST="http://127.0.0.1:8081"
+PIPELINE_CLASS="org.saam.stream.pipeline.SensorPipelineJob"
+PIPELINE_NAME="sensor-pipeline"
+
+# What the integration tests need running; the tests share it and use unique names.
+TEST_COMPONENTS=(rabbitmq mongo)
+
+flink_up() { curl -fsS "$FLINK_REST/overview" >/dev/null 2>&1 || die "the Flink cluster is not up: run ./saam up flink"; }
+
+jobs_command() {
+  local sub="${1:-}"
+  [ $# -gt 0 ] && shift
+  case "$sub" in
+    submit) jobs_submit "$@" ;;
+    list) jobs_list ;;
+    cancel) jobs_cancel "$@" ;;
+    *) die "usage: ./saam jobs submit [job args] | list | cancel <job-id|name>" ;;
+  esac
+}
+
+# Uploads the job jar and runs sensor-pipeline; prints the job id.
+jobs_submit() {
+  local jar upload jar_id args body response job_id
+  flink_up
+  ensure_built stream-jobs
+  jar=$(jar_of stream-jobs)
+  upload=$(curl -fsS -X POST -F "jarfile=@$jar" "$FLINK_REST/jars/upload") ||
+    die "uploading $jar to the Flink cluster failed"
+  jar_id=$(jq -r '.filename' <<<"$upload" | xargs basename)
+  args=$(jq -cn '$ARGS.positional' --args "$@")
+  body=$(jq -cn --arg entry "$PIPELINE_CLASS" --argjson args "$args" \
+    '{entryClass: $entry, programArgsList: $args}')
+  response=$(curl -sS -X POST -H 'Content-Type: application/json' -d "$body" "$FLINK_REST/jars/$jar_id/run")
+  job_id=$(jq -r '.jobid // empty' <<<"$response" 2>/dev/null || true)
+  if [ -z "$job_id" ]; then
+    err "the Flink cluster refused the job:"
+    jq -r '.errors[]?' <<<"$response" 2>/dev/null | head -20 >&2 || printf '%s\n' "$response" >&2
+    exit 1
+  fi
+  printf '%s\n' "$job_id"
+}
+
+jobs_list() {
+  flink_up
+  curl -fsS "$FLINK_REST/jobs/overview" |
+    jq -r '["JOB ID","NAME","STATE","STARTED"], (.jobs | sort_by(."start-time") | reverse | .[] |
+      [.jid, .name, .state, ((."start-time" / 1000 | floor) | todate)]) | @tsv' | column -t -s $'\t'
+}
+
+running_job_ids() {
+  curl -fsS "$FLINK_REST/jobs/overview" |
+    jq -r --arg name "$1" '.jobs[] | select(.name == $name and .state == "RUNNING") | .jid'
+}
+
+jobs_cancel() {
+  local target="${1:-}" ids id
+  [ -n "$target" ] || die "usage: ./saam jobs cancel <job-id|name>"
+  flink_up
+  if [[ "$target" =~ ^[0-9a-f]{32}$ ]]; then ids="$target"; else ids=$(running_job_ids "$target"); fi
+  [ -n "$ids" ] || die "no running job named or with id '$target' (see ./saam jobs list)"
+  for id in $ids; do
+    curl -fsS -X PATCH "$FLINK_REST/jobs/$id?mode=cancel" >/dev/null || die "cancelling job $id failed"
+    say "cancelled $id"
+  done
+}
+
+# Waits until every task of a job runs (sources consume only then).
+wait_job_running() {
+  local job_id="$1" limit="${2:-90}" start=$SECONDS state
+  while :; do
+    state=$(curl -fsS "$FLINK_REST/jobs/$job_id" 2>/dev/null |
+      jq -r 'if .state == "RUNNING" and ([.vertices[] | select(.status != "RUNNING")] | length) == 0
+             then "RUNNING" else .state end' 2>/dev/null || echo UNKNOWN)
+    [ "$state" = RUNNING ] && return 0
+    case "$state" in FAILED | CANCELED | FINISHED)
+      err "job $job_id is $state; the JobManager log says:"
+      grep -E 'ERROR|Exception' "$SAAM_LOGS/flink-jobmanager.log" | tail -15 >&2
+      return 1 ;;
+    esac
+    [ $((SECONDS - start)) -ge "$limit" ] && { err "job $job_id is still $state after ${limit}s"; return 1; }
+    sleep 1
+  done
+}
+
+# ./saam test: the stack the tests need, `mvn verify`, then stop what this run started.
+run_tests() {
+  local c started=() rc=0
+  mkdirs
+  for c in "${TEST_COMPONENTS[@]}"; do component_running "$c" || started+=("$c"); done
+  stack_up "${TEST_COMPONENTS[@]}"
+  step "mvn verify (unit tests, then *ITCase integration tests against the local stack)"
+  (cd "$SAAM_ROOT" && mvn -B verify "$@") || rc=$?
+  if [ ${#started[@]} -gt 0 ]; then
+    step "stopping what the test run started: ${started[*]}"
+    stack_down "${started[@]}"
+  fi
+  return $rc
+}
+
+# ./saam demo: the platform end to end on the local stack.
+run_demo() {
+  local homes=3 minutes=120 start_at job_id published stored quarantined limit=180 waited=0 count_args
+  build_artifacts
+  stack_up
+  step "submitting $PIPELINE_NAME to the Flink session cluster"
+  job_id=$(running_job_ids "$PIPELINE_NAME" | head -1)
+  if [ -n "$job_id" ]; then
+    ok "$PIPELINE_NAME is already running as job $job_id"
+  else
+    job_id=$(jobs_submit)
+    ok "submitted as job $job_id"
+  fi
+  wait_job_running "$job_id" || die "the pipeline did not start"
+  ok "every task of $PIPELINE_NAME is running"
+
+  # Fresh readings every run: the demo night ends at the current minute.
+  start_at=$(date -u -d "@$(($(date +%s) / 60 * 60 - minutes * 60))" +%Y-%m-%dT%H:%M:%SZ)
+  step "publishing $minutes minutes of readings from $homes homes over MQTT (QoS 1) from $start_at"
+  published=$(java -jar "$(jar_of ingestion)" demo-publish --homes "$homes" --minutes "$minutes" \
+    --start "$start_at" | tee /dev/stderr | sed -n 's/^published_readings=//p')
+  [ -n "$published" ] || die "publishing failed"
+
+  step "waiting for the readings to be stored in MongoDB"
+  count_args=(count-samples --from "$start_at" --minutes "$minutes")
+  while :; do
+    stored=$(java -jar "$(jar_of local-stack)" "${count_args[@]}")
+    printf '\r  stored %s of %s readings ' "$stored" "$published"
+    [ "$stored" -ge "$published" ] && break
+    [ $waited -ge $limit ] && break
+    sleep 2
+    waited=$((waited + 2))
+  done
+  printf '\n'
+  quarantined=$(java -jar "$(jar_of local-stack)" count-quarantine)
+
+  cat <<EOF
+
+${C_BOLD}SAAM demo${C_OFF}
+  readings published over MQTT : $published ($homes homes, $minutes minutes from $start_at)
+  readings stored in MongoDB   : $stored (collection saam.measurements, hourly buckets)
+  messages in quarantine       : $quarantined (collection saam.quarantine)
+  Flink web UI                 : $FLINK_REST/#/job/running/$job_id/overview
+  RabbitMQ management          : http://127.0.0.1:15672 (guest / guest)
+  Keycloak admin console       : http://127.0.0.1:8180 ($SAAM_KEYCLOAK_ADMIN / $SAAM_KEYCLOAK_ADMIN_PASSWORD)
+
+Look at the data:
+  java -jar $(realpath --relative-to="$PWD" "$(jar_of local-stack)") show-bucket --location loc-0001 --source bed.presence
+  (any MongoDB client works too: mongodb://127.0.0.1:27017, database saam)
+Stop everything with ./saam down.
+EOF
+  if [ "$stored" != "$published" ]; then
+    die "stored $stored readings but published $published: see ./saam logs flink"
+  fi
+}
