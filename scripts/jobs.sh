@@ -31,7 +31,8 @@ jobs_submit() {
   jar_id=$(jq -r '.filename' <<<"$upload" | xargs basename)
   args=$(jq -cn '$ARGS.positional' --args "$@")
   body=$(jq -cn --arg entry "$PIPELINE_CLASS" --argjson args "$args" \
-    '{entryClass: $entry, programArgsList: $args}')
+    --argjson parallelism "${SAAM_JOB_PARALLELISM:-2}" \
+    '{entryClass: $entry, programArgsList: $args, parallelism: $parallelism}')
   response=$(curl -sS -X POST -H 'Content-Type: application/json' -d "$body" "$FLINK_REST/jars/$jar_id/run")
   job_id=$(jq -r '.jobid // empty' <<<"$response" 2>/dev/null || true)
   if [ -z "$job_id" ]; then

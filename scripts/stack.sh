@@ -380,6 +380,10 @@ logger.netty.level = WARN
 EOF
 }
 
+# The module openings Flink needs on Java 17 (what flink-dist's config sets as
+# env.java.default-opts.all): Flink reaches into java.util and friends by reflection.
+FLINK_JAVA_OPTS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED"
+
 # The JVM flags and -D options Flink's start scripts compute from the memory configuration.
 flink_resource_params() {
   local cp="$1" kind="$2" output
@@ -401,13 +405,13 @@ start_flink() {
   tm_dyn=$(sed -n 2p <<<"$tm")
   if ! recorded_pid flink-jobmanager >/dev/null; then
     # shellcheck disable=SC2086 # the computed flags are a list of words
-    spawn flink-jobmanager java $jm_jvm -Dlog4j.configurationFile="$conf/log4j.properties" \
+    spawn flink-jobmanager java $FLINK_JAVA_OPTS $jm_jvm -Dlog4j.configurationFile="$conf/log4j.properties" \
       -Dlog.file="$SAAM_LOGS/flink-jobmanager.log" -cp "$cp" \
       org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$conf" $jm_dyn
   fi
   if ! recorded_pid flink-taskmanager >/dev/null; then
     # shellcheck disable=SC2086
-    spawn flink-taskmanager java $tm_jvm -Dlog4j.configurationFile="$conf/log4j.properties" \
+    spawn flink-taskmanager java $FLINK_JAVA_OPTS $tm_jvm -Dlog4j.configurationFile="$conf/log4j.properties" \
       -Dlog.file="$SAAM_LOGS/flink-taskmanager.log" -cp "$cp" \
       org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$conf" $tm_dyn
   fi

@@ -18,24 +18,32 @@ public final class DemoHomes {
   /** How many minutes of readings one batch carries. */
   public static final int MINUTES_PER_BATCH = 10;
 
+  private final String locationPrefix;
   private final int homes;
   private final Instant start;
   private final Duration span;
   private final long seed;
 
   /**
-   * @param homes number of homes, {@code loc-0001} onwards
+   * @param locationPrefix the location ids are this prefix and a four-digit number, {@code loc-}
+   *     gives {@code loc-0001} onwards
+   * @param homes number of homes
    * @param start the first minute
    * @param span how long to simulate, whole minutes
    * @param seed the random seed
    */
-  public DemoHomes(int homes, Instant start, Duration span, long seed) {
+  public DemoHomes(String locationPrefix, int homes, Instant start, Duration span, long seed) {
+    if (!(locationPrefix + "0001").matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+      throw new IllegalArgumentException(
+          "location prefix '" + locationPrefix + "' does not make valid location ids");
+    }
     if (homes < 1 || homes > 9999) {
       throw new IllegalArgumentException("homes must be between 1 and 9999, was " + homes);
     }
     if (span.toMinutes() < 1) {
       throw new IllegalArgumentException("span must be at least one minute, was " + span);
     }
+    this.locationPrefix = locationPrefix;
     this.homes = homes;
     this.start = start;
     this.span = span;
@@ -43,8 +51,8 @@ public final class DemoHomes {
   }
 
   /** The location id of home number {@code index} (1-based). */
-  public static String locationId(int index) {
-    return String.format("loc-%04d", index);
+  public String locationId(int index) {
+    return String.format("%s%04d", locationPrefix, index);
   }
 
   /** Every batch of every home, ordered by home and then by time; {@code seq} starts at 1. */

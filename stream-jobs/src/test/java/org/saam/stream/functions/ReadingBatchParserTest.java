@@ -1,0 +1,128 @@
+package org.saam.stream.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.saam.common.catalogue.SourceCatalogue;
+import org.saam.common.codec.RejectionReason;
+import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.RawMessage;
+import org.saam.stream.records.RejectedMessage;
+
+class ReadingBatchParserTest {
+  private OneInputStreamOperatorTestHarness<RawMessage, MeasuredReading> harness;
+
+  @BeforeEach
+  void openParser() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forProcessFunction(
+            new ReadingBatchParser(SourceCatalogue.loadDefault()));
+  }
+
+  @AfterEach
+  void closeParser() throws Exception {
+    harness.close();
+  }
+
+  private void receive(String routingKey, String payload) throws Exception {
+    harness.processElement(
+        new RawMessage(routingKey, payload.getBytes(StandardCharsets.UTF_8), 1_000L), 0L);
+  }
+
+  private List<RejectedMessage> rejected() {
+    var output = harness.getSideOutput(ReadingBatchParser.REJECTED);
+    // The harness has no queue for a side output that was never written to.
+    return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
+  }
+
+  @Test
+  void emitsEveryValidReadingWithItsDeviceAndBatchContext() throws Exception {
+    receive(
+        "saam.loc-1.readings",
+        """
+        {"gateway_id":"gw-1","location_id":"loc-1","sent_at":"2026-11-22T07:00:00Z","seq":8,
+         "readings":[{"source_id":"bed.presence","ts":"2026-11-22T06:59:00Z","value":1},
+                     {"source_id":"ecg.rr_interval","ts":"2026-11-22T06:59:00.250Z","value":812}]}
+        """);
+
+    assertThat(harness.extractOutputValues())
+        .containsExactly(
+            new MeasuredReading(
+                "loc-1", "gw-1", 8, "bed.presence", "microhub_bed", 1795330740000L, 1.0, null),
+            new MeasuredReading(
+                "loc-1", "gw-1", 8, "ecg.rr_interval", "savvy_ecg", 1795330740250L, 812.0, null));
+    assertThat(rejected()).isEmpty();
+  }
+
+  @Test
+  void quarantinesUnknownSourceAndOutOfRangeValueButKeepsTheirValidNeighbour() throws Exception {
+    receive(
+        "saam.loc-1.readings",
+        """
+        {"gateway_id":"gw-1","location_id":"loc-1","sent_at":"2026-11-22T07:00:00Z","seq":9,
+         "readings":[{"source_id":"bed.teleport","ts":"2026-11-22T06:59:00Z","value":1},
+                     {"source_id":"bracelet.hr","ts":"2026-11-22T06:59:00Z","value":400},
+                     {"source_id":"feature.sleep.efficiency","ts":"2026-11-22T06:59:00Z","value":0.5},
+                     {"source_id":"bracelet.hr","ts":"2026-11-22T06:59:00Z","value":64}]}
+        """);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(MeasuredReading::sourceId, MeasuredReading::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("bracelet.hr", 64.0));
+    assertThat(rejected())
+        .extracting(RejectedMessage::reason)
+        .containsExactly(
+            RejectionReason.UNKNOWN_SOURCE.code(),
+            RejectionReason.OUT_OF_RANGE.code(),
+            RejectionReason.UNKNOWN_SOURCE.code());
+    assertThat(rejected().get(1).detail()).contains("400.0").contains("25.0..220.0");
+    assertThat(rejected().get(1).raw()).contains("bracelet.hr").doesNotContain("teleport");
+  }
+
+  @Test
+  void quarantinesWholeBatchWhenPayloadLocationDiffersFromRoutingKey() throws Exception {
+    receive(
+        "saam.loc-1.readings",
+        """
+        {"gateway_id":"gw-2","location_id":"loc-2","sent_at":"2026-11-22T07:00:00Z","seq":1,
+         "readings":[{"source_id":"bed.presence","ts":"2026-11-22T06:59:00Z","value":1}]}
+        """);
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(rejected())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo("location_mismatch");
+              assertThat(r.locationId()).isEqualTo("loc-1");
+              assertThat(r.raw()).contains("\"loc-2\"");
+            });
+  }
+
+  @Test
+  void sameBadMessageGetsTheSameQuarantineIdSoRedeliveryIsStoredOnce() throws Exception {
+    receive("saam.loc-1.readings", "not json");
+    receive("saam.loc-1.readings", "not json");
+    receive("saam.loc-1.readings", "not json either");
+
+    List<RejectedMessage> rejected = rejected();
+    assertThat(rejected).hasSize(3);
+    assertThat(rejected.get(0).id()).isEqualTo(rejected.get(1).id());
+    assertThat(rejected.get(2).id()).isNotEqualTo(rejected.get(0).id());
+  }
+
+  @Test
+  void readsTheLocationOnlyFromReadingsRoutingKeys() {
+    assertThat(ReadingBatchParser.locationOf("saam.loc-0001.readings")).hasValue("loc-0001");
+    assertThat(ReadingBatchParser.locationOf("saam.loc-0001.coaching")).isEmpty();
+    assertThat(ReadingBatchParser.locationOf("saam.a.b.readings")).isEmpty();
+    assertThat(ReadingBatchParser.locationOf(null)).isEmpty();
+  }
+}

@@ -1,0 +1,277 @@
+package org.saam.stream.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.restartstrategy.RestartStrategies;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.CommonTestUtils;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.saam.common.catalogue.SourceCatalogue;
+import org.saam.common.records.Reading;
+import org.saam.common.records.ReadingBatch;
+import org.saam.ingestion.gateway.DemoHomes;
+import org.saam.ingestion.gateway.GatewayPublisher;
+import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.testing.FailOnceAfterCheckpointSink;
+import org.saam.stream.testing.LocalStackEndpoints;
+import org.saam.stream.testing.MeasurementStore;
+import org.saam.stream.testing.TestReadingsQueue;
+
+/**
+ * The walking skeleton through real parts: gateway batches over MQTT into RabbitMQ, the job on a
+ * MiniCluster with parallelism 2, buckets in MongoDB. Each test has its own queue, location and
+ * database on the shared local stack.
+ */
+class SensorPipelineITCase {
+  private static final int PARALLELISM = 2;
+  private static final Instant NIGHT = Instant.parse("2026-11-21T23:00:00Z");
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(PARALLELISM)
+              .build());
+
+  private TestReadingsQueue queue;
+  private MeasurementStore store;
+  private GatewayPublisher gateway;
+  private JobClient job;
+
+  @BeforeEach
+  void freshQueueDatabaseAndGateway() throws Exception {
+    queue = TestReadingsQueue.declare();
+    store = MeasurementStore.fresh();
+    gateway =
+        GatewayPublisher.connect(
+            LocalStackEndpoints.mqttUri(), "it-" + UUID.randomUUID(), null, null);
+  }
+
+  @AfterEach
+  void cancelJobAndCleanUp() throws Exception {
+    try {
+      if (job != null) {
+        job.cancel().get();
+      }
+    } finally {
+      gateway.close();
+      store.close();
+      queue.close();
+    }
+  }
+
+  @Test
+  void storesEveryPublishedReadingExactlyOnceEvenWhenTheBatchesArePublishedTwice(
+      @InjectMiniCluster MiniCluster cluster) throws Exception {
+    List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(90));
+    long readings = readingCount(batches);
+    job = startPipeline(cluster, Function.identity());
+
+    publishShuffled(batches);
+    waitForSamples(readings);
+
+    publishShuffled(batches);
+    publishMarkerAndWaitForIt(cluster);
+    assertThat(store.sampleCount()).isEqualTo(readings + 1);
+    assertThat(store.sampleCount("bed.presence")).isEqualTo(90);
+  }
+
+  @Test
+  void writesHourlyBucketsKeyedByLocationSourceAndHour(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
+    List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(90));
+    job = startPipeline(cluster, Function.identity());
+
+    publishShuffled(batches);
+    waitForSamples(readingCount(batches));
+
+    String location = queue.locationPrefix() + "0001";
+    Document bucket =
+        store.buckets().stream()
+            .filter(b -> b.getString("_id").equals(location + "|bed.presence|1795302000|-"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(bucket.getString("device")).isEqualTo("microhub_bed");
+    assertThat(bucket.get("samples", Document.class)).hasSize(60);
+    assertThat(bucket.getDouble("min")).isEqualTo(0.0);
+    assertThat(bucket.getDouble("max")).isEqualTo(1.0);
+    assertThat(store.buckets())
+        .extracting(b -> b.getString("source_id"))
+        .containsOnly("bed.presence", "bed.movement", "bracelet.steps", "ambient.temperature_c");
+  }
+
+  @Test
+  void keepsRunningAndQuarantinesMessagesThatAreNotJson(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
+    job = startPipeline(cluster, Function.identity());
+    String topic = GatewayPublisher.topicOf(queue.locationPrefix() + "0001");
+
+    gateway.publishRaw(topic, "this is not json".getBytes(StandardCharsets.UTF_8));
+    gateway.publishRaw(topic, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00});
+    List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(10));
+    publishShuffled(batches);
+
+    waitForSamples(readingCount(batches));
+    assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    CommonTestUtils.waitUntilCondition(() -> store.quarantine().size() == 2, 200L);
+    assertThat(store.quarantine())
+        .extracting(d -> d.getString("reason"))
+        .containsOnly("malformed_json");
+    assertThat(store.quarantine()).extracting(d -> d.getString("raw")).contains("this is not json");
+  }
+
+  @Test
+  void quarantinesBatchWhoseLocationDiffersFromTopic(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
+    job = startPipeline(cluster, Function.identity());
+    String ownLocation = queue.locationPrefix() + "0001";
+    ReadingBatch foreign =
+        new ReadingBatch(
+            "gw-x",
+            queue.locationPrefix() + "0002",
+            NIGHT,
+            1,
+            List.of(new Reading("bed.presence", NIGHT, 1)));
+
+    gateway.publishRaw(
+        GatewayPublisher.topicOf(ownLocation),
+        new org.saam.common.codec.ReadingBatchCodec().encode(foreign));
+    publishMarkerAndWaitForIt(cluster);
+
+    assertThat(store.sampleCount()).isEqualTo(1);
+    assertThat(store.quarantine())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getString("reason")).isEqualTo("location_mismatch");
+              assertThat(d.getString("location_id")).isEqualTo(ownLocation);
+            });
+  }
+
+  @Test
+  void losesAndDuplicatesNothingWhenTheSinkFailsAfterACheckpoint(
+      @InjectMiniCluster MiniCluster cluster) throws Exception {
+    List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(240));
+    long readings = readingCount(batches);
+    job = startPipeline(cluster, sink -> new FailOnceAfterCheckpointSink<>(sink, 50));
+
+    for (ReadingBatch batch : batches) {
+      gateway.publish(batch);
+      Thread.sleep(20); // spread the batches over several checkpoints
+    }
+    waitForSamples(readings);
+
+    assertThat(store.sampleCount()).isEqualTo(readings);
+    assertThat(restartsOf(cluster, job.getJobID())).isPositive();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private JobClient startPipeline(
+      MiniCluster cluster, Function<Sink<MeasuredReading>, Sink<MeasuredReading>> wrapSink)
+      throws Exception {
+    SensorPipelineOptions options =
+        SensorPipelineOptions.builder()
+            .rabbitHost(LocalStackEndpoints.amqpHost())
+            .rabbitPort(LocalStackEndpoints.amqpPort())
+            .queue(queue.name())
+            .prefetch(200)
+            .mongoUri(LocalStackEndpoints.mongoUri())
+            .mongoDatabase(store.databaseName())
+            .sinkBatchSize(100)
+            .sinkBatchIntervalMs(100)
+            .checkpointInterval(Duration.ofMillis(300))
+            .build();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(PARALLELISM);
+    SensorPipelineJob.configure(env, options);
+    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 200));
+    new SensorPipelineJob(
+            SensorPipelineJob.queueSource(options),
+            wrapSink.apply(SensorPipelineJob.measurementSink(options)),
+            SensorPipelineJob.quarantineSink(options),
+            SourceCatalogue.loadDefault())
+        .build(env);
+    JobClient client = env.executeAsync(SensorPipelineJob.NAME);
+    CommonTestUtils.waitForAllTaskRunning(cluster, client.getJobID(), false);
+    return client;
+  }
+
+  private List<ReadingBatch> homeBatches(Duration span) {
+    return new DemoHomes(queue.locationPrefix(), 1, NIGHT, span, 11).batches();
+  }
+
+  private static long readingCount(List<ReadingBatch> batches) {
+    return batches.stream().mapToLong(b -> b.readings().size()).sum();
+  }
+
+  /** Publishes in an order other than the readings' time order: late and early batches mixed. */
+  private void publishShuffled(List<ReadingBatch> batches) throws Exception {
+    List<ReadingBatch> shuffled = new ArrayList<>(batches);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+    for (ReadingBatch batch : shuffled) {
+      gateway.publish(batch);
+    }
+  }
+
+  private void waitForSamples(long expected) throws Exception {
+    CommonTestUtils.waitUntilCondition(() -> store.sampleCount() >= expected, 200L);
+  }
+
+  /**
+   * Publishes one marker reading after what was published before, waits until it is stored and then
+   * for two more completed checkpoints: the queue delivers in order and every sink flushes on a
+   * checkpoint, so everything published before the marker has then been written.
+   */
+  private void publishMarkerAndWaitForIt(MiniCluster cluster) throws Exception {
+    String location = queue.locationPrefix() + "0001";
+    Instant at = Instant.parse("2026-11-20T12:00:00Z");
+    gateway.publish(
+        new ReadingBatch(
+            "gw-" + location, location, at, 999_999, List.of(new Reading("pmc.power_w", at, 42))));
+    CommonTestUtils.waitUntilCondition(() -> store.sampleCount("pmc.power_w") == 1, 200L);
+    long checkpoints = completedCheckpoints(cluster, job.getJobID());
+    CommonTestUtils.waitUntilCondition(
+        () -> completedCheckpoints(cluster, job.getJobID()) >= checkpoints + 2, 100L);
+  }
+
+  private static long completedCheckpoints(MiniCluster cluster, JobID jobId) throws Exception {
+    return cluster
+        .getExecutionGraph(jobId)
+        .get()
+        .getCheckpointStatsSnapshot()
+        .getCounts()
+        .getNumberOfCompletedCheckpoints();
+  }
+
+  private static long restartsOf(MiniCluster cluster, JobID jobId) throws Exception {
+    return cluster
+        .getExecutionGraph(jobId)
+        .get()
+        .getAllExecutionVertices()
+        .iterator()
+        .next()
+        .getCurrentExecutionAttempt()
+        .getAttemptNumber();
+  }
+}

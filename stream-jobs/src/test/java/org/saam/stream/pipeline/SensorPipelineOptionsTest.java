@@ -1,0 +1,51 @@
+package org.saam.stream.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SensorPipelineOptionsTest {
+
+  @Test
+  void defaultsFitTheLocalStack() {
+    SensorPipelineOptions options = SensorPipelineOptions.fromArgs(new String[0], Map.of());
+
+    assertThat(options.queue()).isEqualTo("saam.readings");
+    assertThat(options.mongoUri()).isEqualTo("mongodb://127.0.0.1:27017");
+    assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void argumentsWinOverEnvironmentAndEnvironmentOverDefaults() {
+    SensorPipelineOptions options =
+        SensorPipelineOptions.fromArgs(
+            new String[] {"--rabbitmq.queue", "q2", "--mongo.database", "other"},
+            Map.of("SAAM_RABBITMQ_PASSWORD", "s3cret", "SAAM_MONGO_URI", "mongodb://db:27017"));
+
+    assertThat(options.queue()).isEqualTo("q2");
+    assertThat(options.mongoDatabase()).isEqualTo("other");
+    assertThat(options.rabbitPassword()).isEqualTo("s3cret");
+    assertThat(options.mongoUri()).isEqualTo("mongodb://db:27017");
+  }
+
+  @Test
+  void namesTheOptionThatIsNotANumber() {
+    assertThatThrownBy(
+            () ->
+                SensorPipelineOptions.fromArgs(
+                    new String[] {"--rabbitmq.prefetch", "lots"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("option --rabbitmq.prefetch must be a whole number, was 'lots'");
+  }
+
+  @Test
+  void refusesOutOfRangeValuesAndForeignUris() {
+    assertThatThrownBy(() -> SensorPipelineOptions.builder().prefetch(0).build())
+        .hasMessageContaining("--rabbitmq.prefetch must be between 1 and 65535, was 0");
+    assertThatThrownBy(() -> SensorPipelineOptions.builder().mongoUri("http://x").build())
+        .hasMessageContaining("--mongo.uri must start with mongodb://");
+  }
+}

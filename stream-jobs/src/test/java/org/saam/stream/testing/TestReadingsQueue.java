@@ -1,0 +1,59 @@
+package org.saam.stream.testing;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.util.UUID;
+import org.saam.ingestion.topology.BrokerTopology;
+import org.saam.ingestion.topology.ReadingsQueue;
+
+/**
+ * A readings queue of one test's own: a quorum queue with the production arguments, bound only to
+ * the routing key of one home no other test uses ({@code <prefix>0001}). Deleted on close.
+ */
+public final class TestReadingsQueue implements AutoCloseable {
+  private final Connection connection;
+  private final ReadingsQueue queue;
+  private final String locationId;
+
+  private TestReadingsQueue(Connection connection, ReadingsQueue queue, String locationId) {
+    this.connection = connection;
+    this.queue = queue;
+    this.locationId = locationId;
+  }
+
+  /** Declares a fresh queue for a fresh location. */
+  public static TestReadingsQueue declare() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String locationId = "it-" + suffix + "-";
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(LocalStackEndpoints.amqpHost());
+    factory.setPort(LocalStackEndpoints.amqpPort());
+    Connection connection = factory.newConnection("saam-it");
+    ReadingsQueue queue =
+        new ReadingsQueue(
+            "saam.readings.it-" + suffix, "saam." + locationId + "0001.readings", 100_000);
+    try (Channel channel = connection.createChannel()) {
+      BrokerTopology.install(channel, queue);
+    }
+    return new TestReadingsQueue(connection, queue, locationId);
+  }
+
+  public String name() {
+    return queue.queue();
+  }
+
+  /** The test's home is this prefix plus {@code 0001}, as {@code DemoHomes} numbers homes. */
+  public String locationPrefix() {
+    return locationId;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try (Channel channel = connection.createChannel()) {
+      BrokerTopology.remove(channel, queue);
+    } finally {
+      connection.close();
+    }
+  }
+}
