@@ -187,11 +187,14 @@ classpath_of() {
   cat "$out"
 }
 
-# Builds the jars ./saam runs, skipping tests.
+# Builds the jars ./saam runs (all modules, or the named ones and what they need), skipping tests.
 build_artifacts() {
+  local modules=("$@") selection=()
   mkdirs
-  step "building (mvn package, tests skipped; log: $SAAM_LOGS/build.log)"
-  (cd "$SAAM_ROOT" && mvn -B -q package -DskipTests -Dspotless.check.skip=true) >"$SAAM_LOGS/build.log" 2>&1 ||
+  [ ${#modules[@]} -gt 0 ] && selection=(-pl "$(IFS=,; echo "${modules[*]}")" -am)
+  step "building ${modules[*]:-all modules} (mvn package, tests skipped; log: $SAAM_LOGS/build.log)"
+  (cd "$SAAM_ROOT" && mvn -B -q package -DskipTests -Dspotless.check.skip=true "${selection[@]}") \
+    >"$SAAM_LOGS/build.log" 2>&1 ||
     { tail -30 "$SAAM_LOGS/build.log" >&2; die "build failed (log: $SAAM_LOGS/build.log)"; }
   ok "jars built"
 }
@@ -204,12 +207,11 @@ jar_of() {
   esac
 }
 
+# Builds the named modules if their jars are missing.
 ensure_built() {
-  local module
+  local module missing=()
   for module in "$@"; do
-    if [ ! -f "$(jar_of "$module")" ]; then
-      build_artifacts
-      return
-    fi
+    [ -f "$(jar_of "$module")" ] || missing+=("$module")
   done
+  [ ${#missing[@]} -eq 0 ] || build_artifacts "${missing[@]}"
 }

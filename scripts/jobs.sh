@@ -103,6 +103,7 @@ run_tests() {
 # ./saam demo: the platform end to end on the local stack.
 run_demo() {
   local homes=3 minutes=120 start_at job_id published stored quarantined limit=180 waited=0 count_args
+  local locations
   build_artifacts
   stack_up
   step "submitting $PIPELINE_NAME to the Flink session cluster"
@@ -124,7 +125,8 @@ run_demo() {
   [ -n "$published" ] || die "publishing failed"
 
   step "waiting for the readings to be stored in MongoDB"
-  count_args=(count-samples --from "$start_at" --minutes "$minutes")
+  locations=$(seq -f 'loc-%04g' -s, 1 "$homes")
+  count_args=(count-samples --from "$start_at" --minutes "$minutes" --locations "$locations")
   while :; do
     stored=$(java -jar "$(jar_of local-stack)" "${count_args[@]}")
     printf '\r  stored %s of %s readings ' "$stored" "$published"
@@ -134,14 +136,14 @@ run_demo() {
     waited=$((waited + 2))
   done
   printf '\n'
-  quarantined=$(java -jar "$(jar_of local-stack)" count-quarantine)
+  quarantined=$(java -jar "$(jar_of local-stack)" count-quarantine --locations "$locations")
 
   cat <<EOF
 
 ${C_BOLD}SAAM demo${C_OFF}
   readings published over MQTT : $published ($homes homes, $minutes minutes from $start_at)
   readings stored in MongoDB   : $stored (collection saam.measurements, hourly buckets)
-  messages in quarantine       : $quarantined (collection saam.quarantine)
+  refused, in quarantine       : $quarantined (collection saam.quarantine)
   Flink web UI                 : $FLINK_REST/#/job/running/$job_id/overview
   RabbitMQ management          : http://127.0.0.1:15672 (guest / guest)
   Keycloak admin console       : http://127.0.0.1:8180 ($SAAM_KEYCLOAK_ADMIN / $SAAM_KEYCLOAK_ADMIN_PASSWORD)

@@ -456,8 +456,8 @@ up_component() {
       die "$c: port $port on 127.0.0.1 is taken by a process ./saam did not start; stop it or free the port"
     fi
   done
-  printf '  starting %s ' "$c"
   "install_$c"
+  printf '  starting %s ' "$c"
   component_running "$c" || "start_$c"
   if ! wait_until "$c" "$(ready_limit "$c")" "$(component_log "$c")" "ready_$c"; then
     die "$c failed to start"

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.bson.Document;
@@ -22,8 +23,8 @@ import org.bson.json.JsonWriterSettings;
  *
  * <pre>
  * mongo-server     [--host 127.0.0.1] [--port 27017]   serve the MongoDB wire protocol until stopped
- * count-samples    [--from INSTANT --minutes M]        stored samples (in that time range)
- * count-quarantine                                     documents in quarantine
+ * count-samples    [--from INSTANT --minutes M] [--locations L1,L2]   stored samples
+ * count-quarantine [--locations L1,L2]                 documents in quarantine
  * show-bucket      --location L --source S             the newest measurement bucket, as JSON
  * common options:  --uri mongodb://127.0.0.1:27017  --database saam
  * </pre>
@@ -37,8 +38,8 @@ public final class StackCommand {
       """
       usage: saam-local-stack <command> [options]
         mongo-server      [--host 127.0.0.1] [--port 27017]
-        count-samples     [--from INSTANT --minutes M]
-        count-quarantine
+        count-samples     [--from INSTANT --minutes M] [--locations L1,L2]
+        count-quarantine  [--locations L1,L2]
         show-bucket       --location L --source S
         (MongoDB commands take --uri mongodb://127.0.0.1:27017 and --database saam)
       """;
@@ -103,19 +104,22 @@ public final class StackCommand {
         fromMillis == null
             ? Long.MAX_VALUE
             : fromMillis + Long.parseLong(options.getOrDefault("minutes", "60")) * 60_000L;
-    Bson filter =
-        fromMillis == null
-            ? new Document()
-            : Filters.and(
-                Filters.gte("hour", new Date(Math.floorDiv(fromMillis, 3_600_000L) * 3_600_000L)),
-                Filters.lt("hour", new Date(toMillis)));
+    Bson filter = locationFilter(options);
+    if (fromMillis != null) {
+      filter =
+          Filters.and(
+              filter,
+              Filters.gte("hour", new Date(Math.floorDiv(fromMillis, 3_600_000L) * 3_600_000L)),
+              Filters.lt("hour", new Date(toMillis)));
+    }
+    Bson bucketFilter = filter;
     return database(
         options,
         db -> {
           long samples = 0;
           for (Document bucket :
               db.getCollection("measurements")
-                  .find(filter)
+                  .find(bucketFilter)
                   .projection(new Document("samples", 1))) {
             Document bucketSamples = bucket.get("samples", Document.class);
             if (bucketSamples == null) {
@@ -133,7 +137,16 @@ public final class StackCommand {
   }
 
   static long countQuarantine(Map<String, String> options) {
-    return database(options, db -> db.getCollection("quarantine").countDocuments());
+    return database(
+        options, db -> db.getCollection("quarantine").countDocuments(locationFilter(options)));
+  }
+
+  /** Only the comma-separated {@code --locations}, or everything. */
+  private static Bson locationFilter(Map<String, String> options) {
+    String locations = options.get("locations");
+    return locations == null
+        ? new Document()
+        : Filters.in("location_id", List.of(locations.split(",")));
   }
 
   static String showBucket(Map<String, String> options) {
