@@ -14,7 +14,7 @@ SAAM_KEYCLOAK_ADMIN_PASSWORD="${SAAM_KEYCLOAK_ADMIN_PASSWORD:-admin}"
 
 component_port() {
   case "$1" in
-    rabbitmq) echo "5672 1883 15672" ;;
+    rabbitmq) echo "5672 1883 8883 15672" ;;
     redis) echo 6379 ;;
     postgres) echo 5432 ;;
     mongo) echo 27017 ;;
@@ -74,7 +74,29 @@ rabbit_bin() {
   command -v "$1"
 }
 
-install_rabbitmq() { ensure_packages rabbitmq-server; }
+install_rabbitmq() {
+  ensure_packages rabbitmq-server openssl
+  ensure_local_tls
+}
+
+# A certificate authority of this checkout and a server certificate for 127.0.0.1/localhost,
+# for the MQTT TLS listener. Clients trust .saam/tls/ca.pem.
+ensure_local_tls() {
+  local dir="$SAAM_STATE/tls"
+  [ -s "$dir/server.pem" ] && [ -s "$dir/ca.pem" ] && return 0
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=SAAM local CA" \
+      -keyout ca.key -out ca.pem
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 825 \
+      -extfile server.ext -out server.pem
+    chmod 644 ca.pem server.pem
+  ) >>"$SAAM_LOGS/tls.log" 2>&1 || die "could not create the local TLS certificates (log: $SAAM_LOGS/tls.log)"
+}
 
 start_rabbitmq() {
   (
@@ -82,6 +104,12 @@ start_rabbitmq() {
     cat >"$RABBITMQ_CONFIG_FILE" <<EOF
 listeners.tcp.default = 127.0.0.1:5672
 mqtt.listeners.tcp.default = 127.0.0.1:1883
+mqtt.listeners.ssl.default = 127.0.0.1:8883
+ssl_options.cacertfile = $SAAM_STATE/tls/ca.pem
+ssl_options.certfile = $SAAM_STATE/tls/server.pem
+ssl_options.keyfile = $SAAM_STATE/tls/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 management.tcp.ip = 127.0.0.1
 management.tcp.port = 15672
 mqtt.allow_anonymous = true
@@ -97,7 +125,7 @@ EOF
 }
 
 ready_rabbitmq() {
-  port_open 5672 && port_open 1883 &&
+  port_open 5672 && port_open 1883 && port_open 8883 &&
     curl -fsS -u guest:guest http://127.0.0.1:15672/api/overview >/dev/null
 }
 

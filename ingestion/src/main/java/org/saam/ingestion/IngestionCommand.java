@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -13,10 +14,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.saam.common.records.ReadingBatch;
+import org.saam.ingestion.broker.BrokerTopology;
+import org.saam.ingestion.broker.GatewayAccounts;
+import org.saam.ingestion.broker.ManagementApi;
+import org.saam.ingestion.broker.ReadingsQueue;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
-import org.saam.ingestion.topology.BrokerTopology;
-import org.saam.ingestion.topology.ReadingsQueue;
 
 /**
  * Command line of the ingestion module, called by {@code ./saam}.
@@ -35,6 +38,10 @@ public final class IngestionCommand {
         topology      declare the readings queue, its dead-letter queue and the binding (idempotent)
                       --amqp-host 127.0.0.1  --amqp-port 5672  --user guest  --password guest
                       --queue saam.readings
+        gateway add <location_id>     create the gateway's broker account; prints its password once
+        gateway remove <location_id>  revoke it: delete the account, close its connections
+        gateway list                  location ids that have a gateway account
+                      --management-url http://127.0.0.1:15672  --user guest  --password guest
         demo-publish  publish the demo homes over MQTT with QoS 1 and print progress
                       --mqtt tcp://127.0.0.1:1883  --homes 3  --minutes 120  --seed 42
                       --start 2026-11-21T23:00:00Z
@@ -58,6 +65,7 @@ public final class IngestionCommand {
               options(args, Set.of("amqp-host", "amqp-port", "user", "password", "queue"));
           installTopology(options, out);
         }
+        case "gateway" -> gateway(args, out);
         case "demo-publish" -> {
           Map<String, String> options =
               options(args, Set.of("mqtt", "homes", "minutes", "seed", "start"));
@@ -66,6 +74,9 @@ public final class IngestionCommand {
         default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
       }
       return 0;
+    } catch (IllegalStateException e) {
+      err.println("saam-ingestion: " + e.getMessage());
+      return 1;
     } catch (IllegalArgumentException | DateTimeParseException e) {
       err.println("saam-ingestion: " + e.getMessage());
       err.print(USAGE);
@@ -95,6 +106,46 @@ public final class IngestionCommand {
     out.printf(
         "topology ready: quorum queue %s bound to %s with %s, dead letters to %s%n",
         queue.queue(), BrokerTopology.MQTT_EXCHANGE, queue.bindingKey(), queue.deadLetterQueue());
+  }
+
+  private static void gateway(String[] args, PrintStream out) throws Exception {
+    if (args.length < 2) {
+      throw new IllegalArgumentException("gateway needs add, remove or list");
+    }
+    String action = args[1];
+    boolean needsLocation = !action.equals("list");
+    if (needsLocation && (args.length < 3 || args[2].startsWith("--"))) {
+      throw new IllegalArgumentException("gateway " + action + " needs a location id");
+    }
+    String[] rest = java.util.Arrays.copyOfRange(args, needsLocation ? 2 : 1, args.length);
+    Map<String, String> options =
+        options(rest, Set.of("management-url", "user", "password", "vhost"));
+    GatewayAccounts accounts =
+        new GatewayAccounts(
+            new ManagementApi(
+                URI.create(options.getOrDefault("management-url", "http://127.0.0.1:15672")),
+                options.getOrDefault("user", "guest"),
+                options.getOrDefault("password", "guest")),
+            options.getOrDefault("vhost", "/"));
+    switch (action) {
+      case "add" -> {
+        GatewayAccounts.Credentials credentials = accounts.add(args[2]);
+        out.println("gateway account created; the password is shown only now:");
+        out.println("  location_id : " + credentials.locationId());
+        out.println("  username    : " + credentials.username());
+        out.println("  password    : " + credentials.password());
+        out.println("  publishes to: " + GatewayPublisher.topicOf(credentials.locationId()));
+      }
+      case "remove" -> {
+        boolean existed = accounts.remove(args[2]);
+        out.println(
+            existed
+                ? "gateway " + GatewayAccounts.userOf(args[2]) + " revoked"
+                : "no gateway account for " + args[2] + "; nothing to revoke");
+      }
+      case "list" -> accounts.list().forEach(out::println);
+      default -> throw new IllegalArgumentException("unknown gateway action '" + action + "'");
+    }
   }
 
   private static void publishDemo(Map<String, String> options, PrintStream out) throws Exception {

@@ -1,6 +1,6 @@
 package org.saam.ingestion.gateway;
 
-import java.util.Objects;
+import java.io.IOException;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -30,20 +30,45 @@ public final class GatewayPublisher implements AutoCloseable {
    * @param password the user's password, or {@code null}
    */
   public static GatewayPublisher connect(
-      String brokerUri, String clientId, String username, char[] password) throws MqttException {
-    Objects.requireNonNull(brokerUri, "brokerUri");
-    MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
+      String brokerUri, String clientId, String username, char[] password)
+      throws MqttException, IOException {
+    return connect(new MqttSettings(brokerUri, clientId, username, password, null));
+  }
+
+  /** Connects with the given settings; for {@code ssl://} URIs over TLS. */
+  public static GatewayPublisher connect(MqttSettings settings) throws MqttException, IOException {
+    MqttClient client =
+        new MqttClient(settings.brokerUri(), settings.clientId(), new MemoryPersistence());
+    try {
+      client.connect(connectOptions(settings));
+    } catch (MqttException e) {
+      client.close();
+      throw e;
+    }
+    return new GatewayPublisher(client);
+  }
+
+  static MqttConnectOptions connectOptions(MqttSettings settings) throws IOException {
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     options.setCleanSession(true);
     options.setConnectionTimeout(10);
+    options.setKeepAliveInterval(30);
     options.setMaxInflight(100);
-    if (username != null) {
-      options.setUserName(username);
-      options.setPassword(password);
+    options.setAutomaticReconnect(false);
+    if (settings.username() != null) {
+      options.setUserName(settings.username());
+      options.setPassword(settings.password());
     }
-    client.connect(options);
-    return new GatewayPublisher(client);
+    if (settings.tls() && settings.trustedCa() != null) {
+      options.setSocketFactory(TrustedCa.socketFactory(settings.trustedCa()));
+    }
+    return options;
+  }
+
+  /** Whether the connection is up. */
+  public boolean isConnected() {
+    return client.isConnected();
   }
 
   /** The MQTT topic of a location's readings. */

@@ -30,11 +30,11 @@ import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
+import org.saam.ingestion.testing.LocalStackEndpoints;
+import org.saam.ingestion.testing.TestReadingsQueue;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.testing.FailOnceAfterCheckpointSink;
-import org.saam.stream.testing.LocalStackEndpoints;
 import org.saam.stream.testing.MeasurementStore;
-import org.saam.stream.testing.TestReadingsQueue;
 
 /**
  * The walking skeleton through real parts: gateway batches over MQTT into RabbitMQ, the job on a

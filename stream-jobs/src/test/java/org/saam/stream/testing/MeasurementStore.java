@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.bson.Document;
+import org.saam.ingestion.testing.LocalStackEndpoints;
 
 /** A database of one test's own on the local MongoDB-wire server, and what a user would count. */
 public final class MeasurementStore implements AutoCloseable {

@@ -1,4 +1,4 @@
-package org.saam.ingestion.topology;
+package org.saam.ingestion.broker;
 
 import java.util.Objects;
 

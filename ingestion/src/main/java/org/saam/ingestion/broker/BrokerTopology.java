@@ -1,4 +1,4 @@
-package org.saam.ingestion.topology;
+package org.saam.ingestion.broker;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;

@@ -1,11 +1,11 @@
-package org.saam.stream.testing;
+package org.saam.ingestion.testing;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.util.UUID;
-import org.saam.ingestion.topology.BrokerTopology;
-import org.saam.ingestion.topology.ReadingsQueue;
+import org.saam.ingestion.broker.BrokerTopology;
+import org.saam.ingestion.broker.ReadingsQueue;
 
 /**
  * A readings queue of one test's own: a quorum queue with the production arguments, bound only to
