@@ -20,6 +20,7 @@ import org.saam.ingestion.broker.ManagementApi;
 import org.saam.ingestion.broker.ReadingsQueue;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
+import org.saam.ingestion.simulator.SimulateCommand;
 
 /**
  * Command line of the ingestion module, called by {@code ./saam}.
@@ -42,6 +43,9 @@ public final class IngestionCommand {
         gateway remove <location_id>  revoke it: delete the account, close its connections
         gateway list                  location ids that have a gateway account
                       --management-url http://127.0.0.1:15672  --user guest  --password guest
+      """
+          + SimulateCommand.USAGE
+          + """
         demo-publish  publish the demo homes over MQTT with QoS 1 and print progress
                       --mqtt tcp://127.0.0.1:1883  --homes 3  --minutes 120  --seed 42
                       --start 2026-11-21T23:00:00Z
@@ -66,6 +70,33 @@ public final class IngestionCommand {
           installTopology(options, out);
         }
         case "gateway" -> gateway(args, out);
+        case "simulate" -> {
+          Map<String, String> options =
+              options(
+                  flagsWithValues(args, Set.of("tls")),
+                  Set.of(
+                      "homes",
+                      "days",
+                      "start",
+                      "seed",
+                      "location-prefix",
+                      "speed",
+                      "rate",
+                      "batch-size",
+                      "flush-minutes",
+                      "buffer",
+                      "give-up-after",
+                      "faults",
+                      "fault-rate",
+                      "mqtt",
+                      "tls",
+                      "ca",
+                      "user",
+                      "password",
+                      "truth",
+                      "dry-run"));
+          return SimulateCommand.run(options, out);
+        }
         case "demo-publish" -> {
           Map<String, String> options =
               options(args, Set.of("mqtt", "homes", "minutes", "seed", "start"));
@@ -173,6 +204,19 @@ public final class IngestionCommand {
     }
     out.println();
     out.println("published_readings=" + readings);
+  }
+
+  /** Gives value-less flags (such as {@code --tls}) the value {@code true}. */
+  private static String[] flagsWithValues(String[] args, Set<String> flags) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      out.add(args[i]);
+      boolean flag = args[i].startsWith("--") && flags.contains(args[i].substring(2));
+      if (flag && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
+        out.add("true");
+      }
+    }
+    return out.toArray(new String[0]);
   }
 
   private static Map<String, String> options(String[] args, Set<String> allowed) {
