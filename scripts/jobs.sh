@@ -85,6 +85,28 @@ wait_job_running() {
   done
 }
 
+# ./saam simulate: the gateway simulator against the local broker.
+run_simulation() {
+  local args=("$@") has_truth=0 has_ca=0 tls=0 seed=42 i
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[$i]}" in
+      --help | -h)
+        ensure_built ingestion
+        java -jar "$(jar_of ingestion)" help | sed -n '/simulate/,/dry-run/p'
+        return 0 ;;
+      --truth) has_truth=1 ;;
+      --ca) has_ca=1 ;;
+      --tls) tls=1 ;;
+      --seed) seed="${args[$((i + 1))]:-42}" ;;
+    esac
+  done
+  ensure_built ingestion
+  mkdir -p "$SAAM_STATE/simulations"
+  [ $has_truth = 1 ] || args+=(--truth "$SAAM_STATE/simulations/truth-seed$seed.json")
+  [ $tls = 1 ] && [ $has_ca = 0 ] && args+=(--ca "$SAAM_STATE/tls/ca.pem")
+  java -jar "$(jar_of ingestion)" simulate "${args[@]}"
+}
+
 # ./saam test: the stack the tests need, `mvn verify`, then stop what this run started.
 run_tests() {
   local c started=() rc=0

@@ -1,9 +1,11 @@
 package org.saam.ingestion.gateway;
 
 import java.io.IOException;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.ReadingBatch;
@@ -14,6 +16,9 @@ import org.saam.common.records.ReadingBatch;
  * acknowledged the message.
  */
 public final class GatewayPublisher implements AutoCloseable {
+  /** Most unacknowledged messages on one connection. */
+  public static final int MAX_IN_FLIGHT = 100;
+
   private final MqttClient client;
   private final ReadingBatchCodec codec = new ReadingBatchCodec();
 
@@ -54,7 +59,7 @@ public final class GatewayPublisher implements AutoCloseable {
     options.setCleanSession(true);
     options.setConnectionTimeout(10);
     options.setKeepAliveInterval(30);
-    options.setMaxInflight(100);
+    options.setMaxInflight(MAX_IN_FLIGHT);
     options.setAutomaticReconnect(false);
     if (settings.username() != null) {
       options.setUserName(settings.username());
@@ -79,6 +84,16 @@ public final class GatewayPublisher implements AutoCloseable {
   /** Publishes a batch to its location's topic and waits for the broker's acknowledgement. */
   public void publish(ReadingBatch batch) throws MqttException {
     publishRaw(topicOf(batch.locationId()), codec.encode(batch));
+  }
+
+  /**
+   * Starts publishing without waiting for the broker's acknowledgement; wait on the token. At most
+   * {@value #MAX_IN_FLIGHT} messages may be unacknowledged at once.
+   */
+  public IMqttDeliveryToken publishAsync(String topic, byte[] payload) throws MqttException {
+    MqttMessage message = new MqttMessage(payload);
+    message.setQos(1);
+    return client.getTopic(topic).publish(message);
   }
 
   /** Publishes any payload to any topic, for fault injection and tests. */

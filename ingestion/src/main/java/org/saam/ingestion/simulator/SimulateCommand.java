@@ -192,9 +192,14 @@ public final class SimulateCommand {
     @Override
     public void run() {
       try {
+        long interval = terminal ? 500 : 10_000;
+        long next = System.currentTimeMillis() + interval;
         while (running) {
-          Thread.sleep(terminal ? 500 : 10_000);
-          print();
+          Thread.sleep(100);
+          if (System.currentTimeMillis() >= next) {
+            print();
+            next += interval;
+          }
         }
         print();
         if (terminal) {
@@ -223,7 +228,7 @@ public final class SimulateCommand {
               simulation.readings() / seconds,
               publisher.buffered(),
               publisher.reconnects(),
-              publisher.connected() ? "" : "  (broker unreachable, retrying)");
+              publisher.retrying() ? "  (broker unreachable, retrying)" : "");
       out.print(terminal ? "\r" + line : line + System.lineSeparator());
       out.flush();
     }
