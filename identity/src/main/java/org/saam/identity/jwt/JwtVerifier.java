@@ -1,0 +1,143 @@
+package org.saam.identity.jwt;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies Keycloak access tokens for a service: the RS256 signature against the realm's JWKS
+ * (cached; fetched again, rate-limited, when a token names an unknown key id), the issuer, the
+ * audience, expiry and not-before with a small clock skew, then the required scope and roles.
+ *
+ * <p>Only RS256 is accepted, so unsigned tokens ({@code alg: none}) and tokens signed with HMAC
+ * using the public key as the secret are refused. Thread-safe.
+ */
+public final class JwtVerifier {
+  private final DefaultJWTProcessor<SecurityContext> processor;
+  private final String audience;
+
+  /**
+   * @param issuer the realm's issuer, for example {@code http://127.0.0.1:8180/realms/saam}
+   * @param jwksUri the realm's key set, {@code <issuer>/protocol/openid-connect/certs}
+   * @param audience the client id the token must be meant for
+   * @param clockSkew tolerated clock difference for expiry and not-before
+   */
+  public JwtVerifier(String issuer, URI jwksUri, String audience, Duration clockSkew) {
+    this(issuer, keySource(jwksUri), audience, clockSkew);
+  }
+
+  /** With any key source (tests use an in-memory one). */
+  public JwtVerifier(
+      String issuer, JWKSource<SecurityContext> keys, String audience, Duration clockSkew) {
+    this.audience = audience;
+    processor = new DefaultJWTProcessor<>();
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
+    DefaultJWTClaimsVerifier<SecurityContext> claims =
+        new DefaultJWTClaimsVerifier<>(
+            audience,
+            new JWTClaimsSet.Builder().issuer(issuer).build(),
+            new HashSet<>(List.of("sub", "exp", "iat")));
+    claims.setMaxClockSkew((int) clockSkew.toSeconds());
+    processor.setJWTClaimsSetVerifier(claims);
+  }
+
+  /** For a Keycloak realm: issuer and key set from the realm URL. */
+  public static JwtVerifier forRealm(String realmUrl, String audience, Duration clockSkew) {
+    String issuer =
+        realmUrl.endsWith("/") ? realmUrl.substring(0, realmUrl.length() - 1) : realmUrl;
+    return new JwtVerifier(
+        issuer, URI.create(issuer + "/protocol/openid-connect/certs"), audience, clockSkew);
+  }
+
+  private static JWKSource<SecurityContext> keySource(URI jwksUri) {
+    try {
+      return JWKSourceBuilder.create(jwksUri.toURL()).retrying(true).build();
+    } catch (MalformedURLException e) {
+      throw new IllegalArgumentException("JWKS URI " + jwksUri + " is not a URL", e);
+    }
+  }
+
+  /**
+   * Verifies an {@code Authorization} header value.
+   *
+   * @param authorization the header, {@code Bearer <token>}, or {@code null}
+   * @param requiredScope a scope the token must carry, or {@code null}
+   * @param anyOfRoles the token must carry one of these realm roles; none means any
+   * @throws TokenRejectedException 401 or 403 with a reason fit to show the caller
+   */
+  public VerifiedToken verify(String authorization, String requiredScope, String... anyOfRoles)
+      throws TokenRejectedException {
+    if (authorization == null || authorization.isBlank()) {
+      throw TokenRejectedException.unauthorized(
+          "no bearer token: send 'Authorization: Bearer <token>'");
+    }
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw TokenRejectedException.unauthorized(
+          "the Authorization header must be 'Bearer <token>'");
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = processor.process(authorization.substring(7).trim(), null);
+    } catch (BadJWTException e) {
+      throw TokenRejectedException.unauthorized("token rejected: " + e.getMessage(), e);
+    } catch (ParseException | BadJOSEException | JOSEException e) {
+      throw TokenRejectedException.unauthorized(
+          "token rejected: not a valid RS256-signed token of this realm (" + e.getMessage() + ")",
+          e);
+    }
+    VerifiedToken token = toToken(claims);
+    if (requiredScope != null && !token.scopes().contains(requiredScope)) {
+      throw TokenRejectedException.forbidden(
+          "the token lacks scope '" + requiredScope + "' (it has " + token.scopes() + ")");
+    }
+    if (anyOfRoles.length > 0 && Arrays.stream(anyOfRoles).noneMatch(token.roles()::contains)) {
+      throw TokenRejectedException.forbidden(
+          "this needs one of the roles " + Arrays.toString(anyOfRoles));
+    }
+    return token;
+  }
+
+  public String audience() {
+    return audience;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static VerifiedToken toToken(JWTClaimsSet claims) throws TokenRejectedException {
+    try {
+      String scope = claims.getStringClaim("scope");
+      Set<String> scopes =
+          scope == null ? Set.of() : Set.copyOf(Arrays.asList(scope.trim().split("\\s+")));
+      Map<String, Object> realmAccess = claims.getJSONObjectClaim("realm_access");
+      Set<String> roles =
+          realmAccess == null || !(realmAccess.get("roles") instanceof List<?> list)
+              ? Set.of()
+              : Set.copyOf((List<String>) list);
+      return new VerifiedToken(
+          claims.getSubject(),
+          claims.getStringClaim("preferred_username"),
+          claims.getStringClaim("azp"),
+          scopes,
+          roles,
+          claims.getExpirationTime().toInstant());
+    } catch (ParseException | ClassCastException e) {
+      throw TokenRejectedException.unauthorized("token claims have unexpected types", e);
+    }
+  }
+}
