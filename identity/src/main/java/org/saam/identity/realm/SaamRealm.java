@@ -134,7 +134,7 @@ public final class SaamRealm {
               false,
               false,
               false,
-              List.of("manage-users", "view-users", "view-events", "view-realm"),
+              List.of("manage-users", "view-users", "view-events", "view-realm", "view-clients"),
               BASE_SCOPES,
               List.of(),
               List.of()),

@@ -1,0 +1,89 @@
+package org.saam.identity.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
+import org.saam.identity.realm.SaamRealm;
+
+/** Real tokens from the local Keycloak, as a client would get them. */
+public final class KeycloakTokens {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private KeycloakTokens() {}
+
+  public static String keycloakUrl() {
+    String url = System.getenv("SAAM_IT_KEYCLOAK");
+    return url == null ? "http://127.0.0.1:8180" : url;
+  }
+
+  public static String elasticsearchUrl() {
+    String url = System.getenv("SAAM_IT_ELASTICSEARCH");
+    return url == null ? "http://127.0.0.1:9200" : url;
+  }
+
+  public static String realmUrl() {
+    return keycloakUrl() + "/realms/" + SaamRealm.REALM;
+  }
+
+  /** An admin client of the master realm (local-stack credentials). */
+  public static Keycloak admin() {
+    return KeycloakBuilder.builder()
+        .serverUrl(keycloakUrl())
+        .realm("master")
+        .clientId("admin-cli")
+        .username("admin")
+        .password(System.getenv().getOrDefault("SAAM_KEYCLOAK_ADMIN_PASSWORD", "admin"))
+        .build();
+  }
+
+  /** A password-grant token response of {@code client} for a user, asking for {@code scope}. */
+  public static JsonNode passwordGrant(
+      String client, String username, String password, String scope) throws Exception {
+    Map<String, String> form =
+        Map.of(
+            "grant_type", "password",
+            "client_id", client,
+            "username", username,
+            "password", password,
+            "scope", scope);
+    String body =
+        form.entrySet().stream()
+            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "Keycloak refused the password grant for " + username + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** The access token of a demo account through {@code saam-cli}. */
+  public static String demoToken(String role, String scope) throws Exception {
+    return passwordGrant(SaamRealm.CLI_CLIENT, role + "-demo", role + "-demo-pass", scope)
+        .get("access_token")
+        .asText();
+  }
+
+  /** The claims of a token, without checking it (for tests that look inside). */
+  public static JsonNode claims(String token) throws Exception {
+    String payload = token.split("\\.")[1];
+    return JSON.readTree(java.util.Base64.getUrlDecoder().decode(payload));
+  }
+}

@@ -1,0 +1,185 @@
+package org.saam.users;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.saam.identity.realm.SaamRealm;
+
+/**
+ * The user service's whole configuration, read from the environment and validated before any port
+ * opens. Every variable has a default that fits the local stack; secrets come only from the
+ * environment.
+ *
+ * <table>
+ * <caption>Environment</caption>
+ * <tr><th>variable</th><th>default</th></tr>
+ * <tr><td>SAAM_USERS_PORT</td><td>8090 (0 picks a free port)</td></tr>
+ * <tr><td>SAAM_USERS_BIND</td><td>127.0.0.1</td></tr>
+ * <tr><td>SAAM_PG_URL / SAAM_PG_USER / SAAM_PG_PASSWORD</td><td>jdbc:postgresql://127.0.0.1:5432/saam_users, saam, saam</td></tr>
+ * <tr><td>SAAM_REDIS_URI</td><td>redis://127.0.0.1:6379</td></tr>
+ * <tr><td>SAAM_KEYCLOAK_URL</td><td>http://127.0.0.1:8180</td></tr>
+ * <tr><td>SAAM_USER_SERVICE_CLIENT_SECRET</td><td>the local-stack secret of saam-user-service</td></tr>
+ * <tr><td>SAAM_ELASTICSEARCH_URL</td><td>http://127.0.0.1:9200</td></tr>
+ * <tr><td>SAAM_MONGO_URI / SAAM_MONGO_DATABASE</td><td>mongodb://127.0.0.1:27017, saam</td></tr>
+ * <tr><td>SAAM_CACHE_TTL_SECONDS</td><td>3600</td></tr>
+ * <tr><td>SAAM_PHOTO_MAX_BYTES</td><td>2097152</td></tr>
+ * <tr><td>SAAM_JWT_CLOCK_SKEW_SECONDS</td><td>30</td></tr>
+ * <tr><td>SAAM_TOKEN_LOG_INTERVAL_SECONDS</td><td>10 (0 turns the token-log shipper off)</td></tr>
+ * </table>
+ */
+public record UserServiceConfig(
+    String bindAddress,
+    int port,
+    String postgresUrl,
+    String postgresUser,
+    String postgresPassword,
+    URI redisUri,
+    String keycloakUrl,
+    String clientSecret,
+    String elasticsearchUrl,
+    String mongoUri,
+    String mongoDatabase,
+    Duration cacheTtl,
+    int photoMaxBytes,
+    Duration clockSkew,
+    Duration tokenLogInterval) {
+
+  /** Thrown with a sentence naming the bad variable. */
+  public static final class InvalidConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidConfigException(String message) {
+      super(message);
+    }
+  }
+
+  public static UserServiceConfig fromEnvironment(Map<String, String> env) {
+    return new UserServiceConfig(
+        text(env, "SAAM_USERS_BIND", "127.0.0.1"),
+        integer(env, "SAAM_USERS_PORT", 8090, 0, 65535),
+        jdbc(env, "SAAM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/saam_users"),
+        text(env, "SAAM_PG_USER", "saam"),
+        text(env, "SAAM_PG_PASSWORD", "saam"),
+        uri(env, "SAAM_REDIS_URI", "redis://127.0.0.1:6379", "redis"),
+        uri(env, "SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
+        text(
+            env,
+            "SAAM_USER_SERVICE_CLIENT_SECRET",
+            SaamRealm.localSecret(SaamRealm.USER_SERVICE_CLIENT)),
+        uri(env, "SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "http").toString(),
+        text(env, "SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
+        text(env, "SAAM_MONGO_DATABASE", "saam"),
+        Duration.ofSeconds(integer(env, "SAAM_CACHE_TTL_SECONDS", 3600, 1, 86_400)),
+        integer(env, "SAAM_PHOTO_MAX_BYTES", 2 * 1024 * 1024, 1024, 20 * 1024 * 1024),
+        Duration.ofSeconds(integer(env, "SAAM_JWT_CLOCK_SKEW_SECONDS", 30, 0, 300)),
+        Duration.ofSeconds(integer(env, "SAAM_TOKEN_LOG_INTERVAL_SECONDS", 10, 0, 3600)));
+  }
+
+  /** The realm URL: issuer of the tokens this service accepts. */
+  public String realmUrl() {
+    return keycloakUrl.replaceAll("/+$", "") + "/realms/" + SaamRealm.REALM;
+  }
+
+  public UserServiceConfig withPort(int value) {
+    return new UserServiceConfig(
+        bindAddress,
+        value,
+        postgresUrl,
+        postgresUser,
+        postgresPassword,
+        redisUri,
+        keycloakUrl,
+        clientSecret,
+        elasticsearchUrl,
+        mongoUri,
+        mongoDatabase,
+        cacheTtl,
+        photoMaxBytes,
+        clockSkew,
+        tokenLogInterval);
+  }
+
+  public UserServiceConfig withClockSkew(Duration value) {
+    return new UserServiceConfig(
+        bindAddress,
+        port,
+        postgresUrl,
+        postgresUser,
+        postgresPassword,
+        redisUri,
+        keycloakUrl,
+        clientSecret,
+        elasticsearchUrl,
+        mongoUri,
+        mongoDatabase,
+        cacheTtl,
+        photoMaxBytes,
+        value,
+        tokenLogInterval);
+  }
+
+  public UserServiceConfig withTokenLogInterval(Duration value) {
+    return new UserServiceConfig(
+        bindAddress,
+        port,
+        postgresUrl,
+        postgresUser,
+        postgresPassword,
+        redisUri,
+        keycloakUrl,
+        clientSecret,
+        elasticsearchUrl,
+        mongoUri,
+        mongoDatabase,
+        cacheTtl,
+        photoMaxBytes,
+        clockSkew,
+        value);
+  }
+
+  private static String text(Map<String, String> env, String key, String fallback) {
+    String value = env.getOrDefault(key, fallback);
+    if (value == null || value.isBlank()) {
+      throw new InvalidConfigException(key + " must not be empty");
+    }
+    return value.trim();
+  }
+
+  private static int integer(Map<String, String> env, String key, int fallback, int min, int max) {
+    String value = env.get(key);
+    int number;
+    try {
+      number = value == null ? fallback : Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigException(key + " must be a whole number, was '" + value + "'");
+    }
+    if (number < min || number > max) {
+      throw new InvalidConfigException(
+          key + " must be between " + min + " and " + max + ", was " + number);
+    }
+    return number;
+  }
+
+  private static URI uri(Map<String, String> env, String key, String fallback, String scheme) {
+    String value = text(env, key, fallback);
+    try {
+      URI uri = URI.create(value);
+      if (uri.getScheme() == null || !uri.getScheme().startsWith(scheme) || uri.getHost() == null) {
+        throw new InvalidConfigException(
+            key + " must be a " + scheme + ":// URL with a host, was '" + value + "'");
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(key + " is not a URL: '" + value + "'");
+    }
+  }
+
+  private static String jdbc(Map<String, String> env, String key, String fallback) {
+    String value = text(env, key, fallback);
+    if (!value.startsWith("jdbc:postgresql://")) {
+      throw new InvalidConfigException(
+          key + " must start with jdbc:postgresql://, was '" + value + "'");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,104 @@
+package org.saam.users.accounts;
+
+import jakarta.ws.rs.NotFoundException;
+import java.util.List;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.saam.identity.realm.RealmProvisioner;
+import org.saam.identity.realm.SaamRealm;
+import org.saam.users.store.User;
+
+/**
+ * The Keycloak side of a person: their sign-in account in realm {@code saam}, managed with the user
+ * service's own service account (client credentials), not with administrator passwords.
+ */
+public final class KeycloakAccounts implements AutoCloseable {
+  private final Keycloak keycloak;
+  private final RealmResource realm;
+
+  private KeycloakAccounts(Keycloak keycloak) {
+    this.keycloak = keycloak;
+    this.realm = keycloak.realm(SaamRealm.REALM);
+  }
+
+  public static KeycloakAccounts connect(String keycloakUrl, String clientSecret) {
+    return new KeycloakAccounts(
+        KeycloakBuilder.builder()
+            .serverUrl(keycloakUrl)
+            .realm(SaamRealm.REALM)
+            .grantType(OAuth2Constants.CLIENT_CREDENTIALS)
+            .clientId(SaamRealm.USER_SERVICE_CLIENT)
+            .clientSecret(clientSecret)
+            .build());
+  }
+
+  public RealmResource realm() {
+    return realm;
+  }
+
+  /** Creates the person's account with the given realm role; returns its Keycloak id. */
+  public String create(User user, String role) {
+    UserRepresentation account = new UserRepresentation();
+    account.setUsername(user.email() != null ? user.email() : "p-" + user.id());
+    account.setEmail(user.email());
+    account.setEmailVerified(user.email() != null);
+    account.setFirstName(user.displayName());
+    account.setLastName("-");
+    account.setEnabled(user.enabled());
+    account.setAttributes(java.util.Map.of("saam_user_id", List.of(user.id().toString())));
+    String id =
+        RealmProvisioner.createdId(realm.users().create(account), "account of " + user.id());
+    realm
+        .users()
+        .get(id)
+        .roles()
+        .realmLevel()
+        .add(List.of(realm.roles().get(role).toRepresentation()));
+    return id;
+  }
+
+  /** Mirrors the profile into the account: name, email, enabled. */
+  public void update(User user) {
+    UserRepresentation account = realm.users().get(user.keycloakId()).toRepresentation();
+    account.setFirstName(user.displayName());
+    account.setEmail(user.email());
+    account.setEnabled(user.enabled());
+    realm.users().get(user.keycloakId()).update(account);
+  }
+
+  /** Deletes the account; {@code false} if it was already gone. */
+  public boolean delete(String keycloakId) {
+    try {
+      realm.users().get(keycloakId).remove();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  public boolean exists(String keycloakId) {
+    try {
+      realm.users().get(keycloakId).toRepresentation();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  public boolean healthy() {
+    try {
+      realm.roles().get("participant").toRepresentation();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    keycloak.close();
+  }
+}

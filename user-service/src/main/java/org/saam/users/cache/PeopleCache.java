@@ -1,0 +1,91 @@
+package org.saam.users.cache;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Cache-aside in Redis for profiles ({@code saam:user:<id>}) and for the assignment lists the
+ * pipeline reads ({@code saam:loc:<location_id>}). Every change deletes the key; a change of a
+ * location's assignments is also published on {@value #CHANNEL}, so pipeline instances drop their
+ * local copies.
+ */
+public final class PeopleCache implements AutoCloseable {
+  /** Channel of assignment changes; the message is the location id. */
+  public static final String CHANNEL = "saam:assignments";
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisCommands<String, String> redis;
+  private final Duration ttl;
+
+  private PeopleCache(
+      RedisClient client, StatefulRedisConnection<String, String> connection, Duration ttl) {
+    this.client = client;
+    this.connection = connection;
+    this.redis = connection.sync();
+    this.ttl = ttl;
+  }
+
+  public static PeopleCache connect(String uri, Duration ttl) {
+    RedisClient client = RedisClient.create(uri);
+    try {
+      return new PeopleCache(client, client.connect(), ttl);
+    } catch (RuntimeException e) {
+      client.shutdown();
+      throw e;
+    }
+  }
+
+  public static String userKey(UUID id) {
+    return "saam:user:" + id;
+  }
+
+  public static String locationKey(String locationId) {
+    return "saam:loc:" + locationId;
+  }
+
+  public Optional<String> user(UUID id) {
+    return Optional.ofNullable(redis.get(userKey(id)));
+  }
+
+  public void putUser(UUID id, String json) {
+    redis.setex(userKey(id), ttl.toSeconds(), json);
+  }
+
+  public long evictUser(UUID id) {
+    return redis.del(userKey(id));
+  }
+
+  public Optional<String> assignments(String locationId) {
+    return Optional.ofNullable(redis.get(locationKey(locationId)));
+  }
+
+  public void putAssignments(String locationId, String json) {
+    redis.setex(locationKey(locationId), ttl.toSeconds(), json);
+  }
+
+  /** Deletes the location's cached assignments and tells every subscriber. */
+  public long invalidateLocation(String locationId) {
+    long deleted = redis.del(locationKey(locationId));
+    redis.publish(CHANNEL, locationId);
+    return deleted;
+  }
+
+  public boolean healthy() {
+    try {
+      return "PONG".equals(redis.ping());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown();
+  }
+}

@@ -1,0 +1,283 @@
+package org.saam.users.erasure;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.result.DeleteResult;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.bson.conversions.Bson;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.saam.users.accounts.KeycloakAccounts;
+import org.saam.users.audit.AuditLog;
+import org.saam.users.cache.PeopleCache;
+import org.saam.users.store.Assignment;
+import org.saam.users.store.Database;
+import org.saam.users.store.LocationStore;
+import org.saam.users.store.UserStore;
+
+/**
+ * Erases a person from every store: MongoDB (their measurement buckets for the locations and
+ * periods they were assigned, and their features), Elasticsearch (their coaching events), Redis,
+ * Keycloak and PostgreSQL, then writes a receipt to the audit log.
+ *
+ * <p>The plan (which locations and periods) is written first, in table {@code erasures}, so an
+ * erasure interrupted by a failing store can be run again and finishes the job; every step is
+ * idempotent and the counts add up across runs. Running it after it completed answers the same
+ * receipt.
+ */
+public final class ErasureService {
+  /** Index of coaching events (the coaching issue writes it). */
+  public static final String COACHING_INDEX = "saam-coaching-events";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Database database;
+  private final UserStore users;
+  private final LocationStore locations;
+  private final PeopleCache cache;
+  private final KeycloakAccounts accounts;
+  private final MongoDatabase mongo;
+  private final ElasticsearchClient elasticsearch;
+  private final AuditLog audit;
+
+  public ErasureService(
+      Database database,
+      UserStore users,
+      LocationStore locations,
+      PeopleCache cache,
+      KeycloakAccounts accounts,
+      MongoDatabase mongo,
+      ElasticsearchClient elasticsearch,
+      AuditLog audit) {
+    this.database = database;
+    this.users = users;
+    this.locations = locations;
+    this.cache = cache;
+    this.accounts = accounts;
+    this.mongo = mongo;
+    this.elasticsearch = elasticsearch;
+    this.audit = audit;
+  }
+
+  /**
+   * Erases the person, or finishes an earlier attempt.
+   *
+   * @return the receipt, or empty when there is neither such a person nor an erasure of them
+   */
+  public Optional<ObjectNode> erase(UUID userId, String requestedBy) throws Exception {
+    ObjectNode plan = planOrResume(userId, requestedBy).orElse(null);
+    if (plan == null) {
+      return Optional.empty();
+    }
+    if (plan.hasNonNull("completed_at")) {
+      return Optional.of(plan);
+    }
+    ObjectNode removed = (ObjectNode) plan.get("removed");
+    String id = userId.toString();
+
+    long buckets =
+        deleted(mongo.getCollection("measurements").deleteMany(Filters.eq("user_id", id)));
+    for (JsonNode period : plan.get("assignments")) {
+      buckets += deleted(mongo.getCollection("measurements").deleteMany(bucketsOf(id, period)));
+    }
+    add(userId, removed, "mongo_measurement_buckets", buckets);
+    add(
+        userId,
+        removed,
+        "mongo_features",
+        deleted(mongo.getCollection("features").deleteMany(Filters.eq("user_id", id))));
+    add(userId, removed, "elasticsearch_coaching_events", deleteCoachingEvents(id));
+
+    long redisKeys = cache.evictUser(userId);
+    for (JsonNode period : plan.get("assignments")) {
+      redisKeys += cache.invalidateLocation(period.get("location_id").asText());
+    }
+    add(userId, removed, "redis_keys", redisKeys);
+
+    String keycloakId = plan.path("keycloak_id").asText(null);
+    add(
+        userId,
+        removed,
+        "keycloak_accounts",
+        keycloakId != null && accounts.delete(keycloakId) ? 1 : 0);
+
+    try (Connection connection = database.connection()) {
+      connection.setAutoCommit(false);
+      int assignments = locations.deleteAssignmentsOf(connection, userId);
+      int people = users.delete(connection, userId);
+      connection.commit();
+      add(userId, removed, "postgres_assignments", assignments);
+      add(userId, removed, "postgres_users", people);
+    }
+
+    plan.put("completed_at", Instant.now().toString());
+    plan.remove("assignments"); // the periods were the last link to the person; not kept
+    plan.remove("keycloak_id");
+    try (Connection connection = database.connection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "UPDATE erasures SET receipt = ?::jsonb, completed_at = now(), plan = '[]'::jsonb,"
+                    + " keycloak_id = NULL WHERE user_id = ?")) {
+      statement.setString(1, plan.toString());
+      statement.setObject(2, userId);
+      statement.executeUpdate();
+    }
+    Map<String, Object> receipt = new LinkedHashMap<>(JSON.convertValue(plan, Map.class));
+    receipt.put("type", "erasure_receipt");
+    receipt.put("ts", plan.get("completed_at").asText());
+    audit.record(receipt);
+    return Optional.of(plan);
+  }
+
+  /** The buckets of a location during a person's period that belong to them or to nobody. */
+  private static Bson bucketsOf(String userId, JsonNode period) {
+    Instant from = Instant.parse(period.get("valid_from").asText());
+    long hour = Math.floorDiv(from.toEpochMilli(), 3_600_000L) * 3_600_000L;
+    Bson range = Filters.gte("hour", new Date(hour));
+    if (period.hasNonNull("valid_to")) {
+      range =
+          Filters.and(
+              range, Filters.lt("hour", Date.from(Instant.parse(period.get("valid_to").asText()))));
+    }
+    return Filters.and(
+        Filters.eq("location_id", period.get("location_id").asText()),
+        Filters.in("user_id", Arrays.asList(userId, null)),
+        range);
+  }
+
+  private Optional<ObjectNode> planOrResume(UUID userId, String requestedBy) throws SQLException {
+    try (Connection connection = database.connection()) {
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT plan, receipt, keycloak_id, requested_by, requested_at, completed_at"
+                  + " FROM erasures WHERE user_id = ?")) {
+        statement.setObject(1, userId);
+        try (ResultSet rows = statement.executeQuery()) {
+          if (rows.next()) {
+            ObjectNode receipt = (ObjectNode) JSON.readTree(rows.getString("receipt"));
+            if (rows.getTimestamp("completed_at") == null) {
+              receipt.set("assignments", JSON.readTree(rows.getString("plan")));
+              receipt.put("keycloak_id", rows.getString("keycloak_id"));
+            }
+            return Optional.of(receipt);
+          }
+        } catch (IOException e) {
+          throw new SQLException("erasure record of " + userId + " is not valid JSON", e);
+        }
+      }
+      var user = users.find(connection, userId);
+      if (user.isEmpty()) {
+        return Optional.empty();
+      }
+      ArrayNode periods = JSON.createArrayNode();
+      for (Assignment assignment : users.assignmentsOf(connection, userId)) {
+        ObjectNode period = periods.addObject();
+        period.put("location_id", assignment.locationId());
+        period.put("valid_from", assignment.validFrom().toString());
+        period.put(
+            "valid_to", assignment.validTo() == null ? null : assignment.validTo().toString());
+      }
+      ObjectNode receipt = JSON.createObjectNode();
+      receipt.put("erasure_of", userId.toString());
+      receipt.put("requested_by", requestedBy);
+      receipt.put("requested_at", Instant.now().toString());
+      receipt.putObject("removed");
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "INSERT INTO erasures (user_id, requested_by, keycloak_id, plan, receipt)"
+                  + " VALUES (?, ?, ?, ?::jsonb, ?::jsonb)")) {
+        statement.setObject(1, userId);
+        statement.setString(2, requestedBy);
+        statement.setString(3, user.get().keycloakId());
+        statement.setString(4, periods.toString());
+        statement.setString(5, receipt.toString());
+        statement.executeUpdate();
+      }
+      receipt.set("assignments", periods);
+      receipt.put("keycloak_id", user.get().keycloakId());
+      return Optional.of(receipt);
+    }
+  }
+
+  /** Adds a step's count to the receipt and saves it, so a later run continues the sums. */
+  private void add(UUID userId, ObjectNode removed, String store, long count) throws SQLException {
+    removed.put(store, removed.path(store).asLong(0) + count);
+    try (Connection connection = database.connection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "UPDATE erasures SET receipt = jsonb_set(receipt, '{removed}', ?::jsonb)"
+                    + " WHERE user_id = ?")) {
+      statement.setString(1, removed.toString());
+      statement.setObject(2, userId);
+      statement.executeUpdate();
+    }
+  }
+
+  private long deleteCoachingEvents(String userId) throws IOException {
+    return elasticsearch
+        .deleteByQuery(
+            d ->
+                d.index(COACHING_INDEX)
+                    .ignoreUnavailable(true)
+                    .allowNoIndices(true)
+                    .refresh(true)
+                    .query(q -> q.term(t -> t.field("user_id").value(userId))))
+        .deleted();
+  }
+
+  private static long deleted(Publisher<DeleteResult> publisher) throws IOException {
+    CompletableFuture<DeleteResult> result = new CompletableFuture<>();
+    publisher.subscribe(
+        new Subscriber<>() {
+          @Override
+          public void onSubscribe(Subscription subscription) {
+            subscription.request(1);
+          }
+
+          @Override
+          public void onNext(DeleteResult item) {
+            result.complete(item);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            result.completeExceptionally(error);
+          }
+
+          @Override
+          public void onComplete() {
+            result.complete(null);
+          }
+        });
+    try {
+      DeleteResult deleted = result.get(60, TimeUnit.SECONDS);
+      return deleted == null ? 0 : deleted.getDeletedCount();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while deleting from MongoDB", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("MongoDB delete failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package org.saam.users.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.saam.identity.jwt.VerifiedToken;
+import org.saam.users.accounts.KeycloakAccounts;
+import org.saam.users.cache.PeopleCache;
+import org.saam.users.erasure.ErasureService;
+import org.saam.users.store.Assignment;
+import org.saam.users.store.Database;
+import org.saam.users.store.User;
+import org.saam.users.store.UserStore;
+
+/**
+ * {@code /v1/users}: profiles (administrators manage everyone, participants read and change only
+ * their own), photos, and erasure.
+ */
+public final class PeopleHandlers {
+  private static final Map<String, byte[]> PHOTO_SIGNATURES =
+      Map.of(
+          "image/jpeg", new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF},
+          "image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G'},
+          "image/webp", new byte[] {'R', 'I', 'F', 'F'});
+
+  private final Database database;
+  private final UserStore users;
+  private final PeopleCache cache;
+  private final KeycloakAccounts accounts;
+  private final ErasureService erasure;
+  private final Callers callers;
+  private final ObjectMapper json;
+  private final MeterRegistry metrics;
+  private final int photoMaxBytes;
+
+  public PeopleHandlers(
+      Database database,
+      UserStore users,
+      PeopleCache cache,
+      KeycloakAccounts accounts,
+      ErasureService erasure,
+      Callers callers,
+      ObjectMapper json,
+      MeterRegistry metrics,
+      int photoMaxBytes) {
+    this.database = database;
+    this.users = users;
+    this.cache = cache;
+    this.accounts = accounts;
+    this.erasure = erasure;
+    this.callers = callers;
+    this.json = json;
+    this.metrics = metrics;
+    this.photoMaxBytes = photoMaxBytes;
+  }
+
+  public void create(Context ctx) throws Exception {
+    callers.require(ctx, "admin");
+    JsonNode body = Bodies.json(ctx, json);
+    UUID id = UUID.randomUUID();
+    User blank = new User(id, null, null, null, null, null, null, null, true, false, null, null);
+    User user = ProfileInput.apply(body, blank, true, true);
+    String role = body.path("role").asText("participant");
+    if (!role.equals("participant") && !role.equals("caregiver")) {
+      throw ProblemException.badRequest(
+          "role must be 'participant' or 'caregiver', was '" + role + "'");
+    }
+    try (Connection connection = database.connection()) {
+      connection.setAutoCommit(false);
+      try {
+        users.insert(connection, user);
+      } catch (SQLException e) {
+        connection.rollback();
+        throw uniqueEmail(e, user);
+      }
+      String keycloakId;
+      try {
+        keycloakId = accounts.create(user, role);
+      } catch (RuntimeException e) {
+        connection.rollback();
+        throw new ProblemException(
+            502,
+            "Identity provider refused",
+            "Keycloak did not create the account: " + e.getMessage());
+      }
+      User withAccount =
+          new User(
+              id,
+              user.displayName(),
+              user.birthYear(),
+              user.timeZone(),
+              user.locale(),
+              user.email(),
+              user.phone(),
+              keycloakId,
+              user.enabled(),
+              false,
+              null,
+              null);
+      users.update(connection, withAccount);
+      connection.commit();
+      ctx.attribute("saam.target", id.toString());
+      ctx.status(201).header("Location", "/v1/users/" + id);
+      ctx.json(users.find(connection, id).orElseThrow());
+    }
+  }
+
+  public void read(Context ctx) throws Exception {
+    VerifiedToken caller = callers.require(ctx);
+    UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
+    ctx.attribute("saam.target", id.toString());
+    Optional<String> cached = cache.user(id);
+    String profile;
+    if (cached.isPresent()) {
+      metrics.counter("saam_cache_requests", "cache", "user", "result", "hit").increment();
+      ctx.header("X-Cache", "hit");
+      profile = cached.get();
+    } else {
+      metrics.counter("saam_cache_requests", "cache", "user", "result", "miss").increment();
+      ctx.header("X-Cache", "miss");
+      User user = load(id);
+      profile = json.writeValueAsString(user);
+      cache.putUser(id, profile);
+    }
+    User user = json.readValue(profile, User.class);
+    requireSelfOrAdmin(caller, user);
+    ctx.contentType("application/json").result(profile);
+  }
+
+  public void update(Context ctx) throws Exception {
+    VerifiedToken caller = callers.require(ctx);
+    UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
+    ctx.attribute("saam.target", id.toString());
+    JsonNode body = Bodies.json(ctx, json);
+    User current = load(id);
+    requireSelfOrAdmin(caller, current);
+    User changed = ProfileInput.apply(body, current, false, caller.hasRole("admin"));
+    try (Connection connection = database.connection()) {
+      try {
+        users.update(connection, changed);
+      } catch (SQLException e) {
+        throw uniqueEmail(e, changed);
+      }
+      if (changed.keycloakId() != null) {
+        accounts.update(changed);
+      }
+      // The person's time zone travels with their assignments: refresh those too.
+      cache.evictUser(id);
+      for (Assignment assignment : users.assignmentsOf(connection, id)) {
+        cache.invalidateLocation(assignment.locationId());
+      }
+      ctx.json(users.find(connection, id).orElseThrow());
+    }
+  }
+
+  public void delete(Context ctx) throws Exception {
+    VerifiedToken caller = callers.require(ctx, "admin");
+    UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
+    ctx.attribute("saam.target", id.toString());
+    if (!"true".equals(ctx.queryParam("erase"))) {
+      throw ProblemException.badRequest(
+          "deleting a person erases them everywhere: send DELETE /v1/users/"
+              + id
+              + "?erase=true; to stop their access instead, PATCH {\"enabled\": false}");
+    }
+    var receipt = erasure.erase(id, caller.actor());
+    if (receipt.isEmpty()) {
+      throw ProblemException.notFound("no person and no erasure with id " + id);
+    }
+    ctx.json(receipt.get());
+  }
+
+  public void uploadPhoto(Context ctx) throws Exception {
+    VerifiedToken caller = callers.require(ctx);
+    UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
+    ctx.attribute("saam.target", id.toString());
+    User user = load(id);
+    requireSelfOrAdmin(caller, user);
+    String type = String.valueOf(ctx.contentType()).split(";")[0].trim();
+    byte[] signature = PHOTO_SIGNATURES.get(type);
+    if (signature == null) {
+      throw new ProblemException(
+          415,
+          "Unsupported photo type",
+          "send the photo as image/jpeg, image/png or image/webp, not '" + type + "'");
+    }
+    long length = ctx.contentLength();
+    if (length > photoMaxBytes) {
+      throw new ProblemException(
+          413,
+          "Photo too large",
+          "the photo is " + length + " bytes; the limit is " + photoMaxBytes);
+    }
+    byte[] photo = ctx.bodyAsBytes();
+    if (photo.length > photoMaxBytes) {
+      throw new ProblemException(
+          413,
+          "Photo too large",
+          "the photo is " + photo.length + " bytes; the limit is " + photoMaxBytes);
+    }
+    if (!startsWith(photo, signature)) {
+      throw new ProblemException(
+          415, "Unsupported photo type", "the bytes are not a " + type + " image");
+    }
+    try (Connection connection = database.connection()) {
+      users.setPhoto(connection, id, photo, type);
+    }
+    cache.evictUser(id);
+    ctx.status(204);
+  }
+
+  public void readPhoto(Context ctx) throws Exception {
+    VerifiedToken caller = callers.require(ctx);
+    UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
+    ctx.attribute("saam.target", id.toString());
+    requireSelfOrAdmin(caller, load(id));
+    try (Connection connection = database.connection()) {
+      Object[] photo =
+          users
+              .photo(connection, id)
+              .orElseThrow(() -> ProblemException.notFound("person " + id + " has no photo"));
+      ctx.contentType((String) photo[1]).result((byte[]) photo[0]);
+    }
+  }
+
+  private User load(UUID id) throws SQLException {
+    try (Connection connection = database.connection()) {
+      return users
+          .find(connection, id)
+          .orElseThrow(() -> ProblemException.notFound("no person with id " + id));
+    }
+  }
+
+  private static void requireSelfOrAdmin(VerifiedToken caller, User user) {
+    boolean self = caller.subject().equals(user.keycloakId());
+    if (!self && !caller.hasRole("admin")) {
+      throw new ProblemException(
+          403, "Forbidden", "participants may read and change only their own profile");
+    }
+  }
+
+  private static ProblemException uniqueEmail(SQLException e, User user) {
+    if ("23505".equals(e.getSQLState())) {
+      return ProblemException.conflict(
+          "another person already has the e-mail address " + user.email(), Map.of());
+    }
+    return new ProblemException(500, "Database error", e.getMessage());
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    if (bytes.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
