@@ -23,8 +23,9 @@ import java.util.Set;
 
 /**
  * Verifies Keycloak access tokens for a service: the RS256 signature against the realm's JWKS
- * (cached; fetched again, rate-limited, when a token names an unknown key id), the issuer, the
- * audience, expiry and not-before with a small clock skew, then the required scope and roles.
+ * (cached; fetched again, rate-limited, when a token names an unknown key id), the issuer, expiry
+ * and not-before with a small clock skew (any failure: 401), then the audience, the required scope
+ * and roles (a genuine token that lacks them: 403).
  *
  * <p>Only RS256 is accepted, so unsigned tokens ({@code alg: none}) and tokens signed with HMAC
  * using the public key as the secret are refused. Thread-safe.
@@ -51,7 +52,7 @@ public final class JwtVerifier {
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
     DefaultJWTClaimsVerifier<SecurityContext> claims =
         new DefaultJWTClaimsVerifier<>(
-            audience,
+            (String) null,
             new JWTClaimsSet.Builder().issuer(issuer).build(),
             new HashSet<>(List.of("sub", "exp", "iat")));
     claims.setMaxClockSkew((int) clockSkew.toSeconds());
@@ -103,6 +104,16 @@ public final class JwtVerifier {
           e);
     }
     VerifiedToken token = toToken(claims);
+    // A genuine token of the realm that is meant for another service is not enough: 403, as for
+    // a missing scope (RFC 6750 "insufficient_scope"), not 401.
+    if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
+      throw TokenRejectedException.forbidden(
+          "the token is not meant for "
+              + audience
+              + " (audience "
+              + claims.getAudience()
+              + "); ask for the scope that grants it");
+    }
     if (requiredScope != null && !token.scopes().contains(requiredScope)) {
       throw TokenRejectedException.forbidden(
           "the token lacks scope '" + requiredScope + "' (it has " + token.scopes() + ")");

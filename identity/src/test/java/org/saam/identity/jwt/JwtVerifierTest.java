@@ -151,12 +151,12 @@ class JwtVerifierTest {
   }
 
   @Test
-  void wrongIssuerOrAudienceIs401() throws Exception {
+  void wrongIssuerIs401AndAGenuineTokenForAnotherServiceIs403() throws Exception {
     String otherIssuer = sign(claims().issuer("http://evil.example/realms/saam").build(), realmKey);
     String otherAudience = sign(claims().audience("saam-views").build(), realmKey);
 
     assertThat(statusOf("Bearer " + otherIssuer)).isEqualTo(401);
-    assertThat(statusOf("Bearer " + otherAudience)).isEqualTo(401);
+    assertThat(statusOf("Bearer " + otherAudience)).isEqualTo(403);
   }
 
   @Test

@@ -1,0 +1,87 @@
+package org.saam.users.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.saam.users.UserService;
+import org.saam.users.UserServiceConfig;
+
+/**
+ * The user service running in the test JVM against the local stack (PostgreSQL, Redis, Keycloak,
+ * Elasticsearch, the MongoDB-wire server), on a free port, with no clock skew allowance so expiry
+ * can be tested in seconds.
+ */
+public final class RunningUserService implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private final UserService service;
+  private final String base;
+
+  private RunningUserService(UserService service) {
+    this.service = service;
+    this.base = "http://127.0.0.1:" + service.port();
+  }
+
+  public static RunningUserService start() {
+    UserServiceConfig config =
+        UserServiceConfig.fromEnvironment(Map.of())
+            .withPort(0)
+            .withClockSkew(Duration.ZERO)
+            .withTokenLogInterval(Duration.ZERO);
+    return new RunningUserService(UserService.start(config));
+  }
+
+  /** A response: status, headers, body text and body as JSON (or null). */
+  public record Reply(int status, java.net.http.HttpHeaders headers, String body) {
+    public JsonNode json() {
+      try {
+        return body.isEmpty() ? null : JSON.readTree(body);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+
+    public String contentType() {
+      return headers.firstValue("Content-Type").orElse("");
+    }
+  }
+
+  public Reply send(String method, String path, String token, String contentType, byte[] body)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.headers(), response.body());
+  }
+
+  public Reply json(String method, String path, String token, Object body) throws Exception {
+    byte[] bytes = body instanceof String text ? text.getBytes() : JSON.writeValueAsBytes(body);
+    return send(method, path, token, "application/json", bytes);
+  }
+
+  public Reply get(String path, String token) throws Exception {
+    return send("GET", path, token, null, null);
+  }
+
+  @Override
+  public void close() {
+    service.close();
+  }
+}
