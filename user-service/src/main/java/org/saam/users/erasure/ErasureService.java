@@ -234,16 +234,48 @@ public final class ErasureService {
     }
   }
 
+  /**
+   * Deletes the person's coaching events by id, page by page. (Not delete-by-query: the minimal
+   * Elasticsearch distribution of the local stack has no reindex module, and this works on both.)
+   */
   private long deleteCoachingEvents(String userId) throws IOException {
-    return elasticsearch
-        .deleteByQuery(
-            d ->
-                d.index(COACHING_INDEX)
-                    .ignoreUnavailable(true)
-                    .allowNoIndices(true)
-                    .refresh(true)
-                    .query(q -> q.term(t -> t.field("user_id").value(userId))))
-        .deleted();
+    long deleted = 0;
+    while (true) {
+      var page =
+          elasticsearch.search(
+              s ->
+                  s.index(COACHING_INDEX)
+                      .ignoreUnavailable(true)
+                      .allowNoIndices(true)
+                      .size(500)
+                      .source(src -> src.fetch(false))
+                      .query(
+                          q ->
+                              q.bool(
+                                  b ->
+                                      b.should(m -> m.term(t -> t.field("user_id").value(userId)))
+                                          .should(
+                                              m ->
+                                                  m.term(
+                                                      t ->
+                                                          t.field("user_id.keyword")
+                                                              .value(userId))))),
+              Void.class);
+      if (page.hits().hits().isEmpty()) {
+        return deleted;
+      }
+      var bulk =
+          new co.elastic.clients.elasticsearch.core.BulkRequest.Builder()
+              .refresh(co.elastic.clients.elasticsearch._types.Refresh.True);
+      for (var hit : page.hits().hits()) {
+        bulk.operations(op -> op.delete(d -> d.index(hit.index()).id(hit.id())));
+      }
+      var response = elasticsearch.bulk(bulk.build());
+      if (response.errors()) {
+        throw new IOException("Elasticsearch refused to delete coaching events of " + userId);
+      }
+      deleted += page.hits().hits().size();
+    }
   }
 
   private static long deleted(Publisher<DeleteResult> publisher) throws IOException {
