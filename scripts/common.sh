@@ -204,6 +204,8 @@ jar_of() {
     local-stack) printf '%s\n' "$SAAM_ROOT/local-stack/target/saam-local-stack-$SAAM_VERSION-cli.jar" ;;
     ingestion) printf '%s\n' "$SAAM_ROOT/ingestion/target/saam-ingestion-$SAAM_VERSION-cli.jar" ;;
     stream-jobs) printf '%s\n' "$SAAM_ROOT/stream-jobs/target/saam-stream-jobs-$SAAM_VERSION-job.jar" ;;
+    identity) printf '%s\n' "$SAAM_ROOT/identity/target/saam-identity-$SAAM_VERSION-cli.jar" ;;
+    user-service) printf '%s\n' "$SAAM_ROOT/user-service/target/saam-user-service-$SAAM_VERSION-app.jar" ;;
   esac
 }
 

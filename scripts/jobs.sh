@@ -5,7 +5,7 @@ PIPELINE_CLASS="org.saam.stream.pipeline.SensorPipelineJob"
 PIPELINE_NAME="sensor-pipeline"
 
 # What the integration tests need running; the tests share it and use unique names.
-TEST_COMPONENTS=(rabbitmq mongo)
+TEST_COMPONENTS=(rabbitmq redis postgres mongo elasticsearch keycloak)
 
 flink_up() { curl -fsS "$FLINK_REST/overview" >/dev/null 2>&1 || die "the Flink cluster is not up: run ./saam up flink"; }
 
@@ -169,6 +169,16 @@ ${C_BOLD}SAAM demo${C_OFF}
   Flink web UI                 : $FLINK_REST/#/job/running/$job_id/overview
   RabbitMQ management          : http://127.0.0.1:15672 (guest / guest)
   Keycloak admin console       : http://127.0.0.1:8180 ($SAAM_KEYCLOAK_ADMIN / $SAAM_KEYCLOAK_ADMIN_PASSWORD)
+  user service                 : http://127.0.0.1:8090/health
+
+Demo accounts of realm 'saam' (local stack only; user / password):
+  participant-demo / participant-demo-pass      caregiver-demo / caregiver-demo-pass
+  data-scientist-demo / data-scientist-demo-pass  operator-demo / operator-demo-pass
+  admin-demo / admin-demo-pass
+  A token for the user service:
+    curl -s -d grant_type=password -d client_id=saam-cli -d username=admin-demo \\
+      -d password=admin-demo-pass -d scope="openid userapi" \\
+      http://127.0.0.1:8180/realms/saam/protocol/openid-connect/token
 
 Look at the data:
   java -jar $(realpath --relative-to="$PWD" "$(jar_of local-stack)") show-bucket --location loc-0001 --source bed.presence

@@ -1,7 +1,7 @@
 # The local stack: every server the platform uses, on 127.0.0.1, installed and started by this
 # script, stopped by recorded PID. Sourced by ./saam.
 
-ALL_COMPONENTS=(rabbitmq redis postgres mongo kafka elasticsearch keycloak flink)
+ALL_COMPONENTS=(rabbitmq redis postgres mongo kafka elasticsearch keycloak flink user-service)
 
 ES_VERSION="8.19.4"
 KEYCLOAK_VERSION="26.5.6"
@@ -22,6 +22,7 @@ component_port() {
     elasticsearch) echo 9200 ;;
     keycloak) echo 8180 ;;
     flink) echo 8081 ;;
+    user-service) echo 8090 ;;
   esac
 }
 
@@ -362,6 +363,13 @@ start_keycloak() {
 }
 
 ready_keycloak() { curl -fsS http://127.0.0.1:8180/realms/master >/dev/null; }
+
+# The realm 'saam' as code, applied on every start (idempotent).
+after_start_keycloak() {
+  ensure_built identity
+  java -jar "$(jar_of identity)" provision >>"$SAAM_LOGS/keycloak.log" 2>&1 ||
+    { tail -5 "$SAAM_LOGS/keycloak.log" >&2; die "keycloak: provisioning realm 'saam' failed"; }
+}
 stop_keycloak() { stop_pid keycloak 30; }
 
 # ---------------------------------------------------------------------------------------------
@@ -455,6 +463,18 @@ stop_flink() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# The user service (needs postgres, redis, keycloak, elasticsearch and mongo).
+
+install_user_service() { ensure_built user-service; }
+
+start_user_service() {
+  spawn user-service java -Xmx512m -jar "$(jar_of user-service)"
+}
+
+ready_user_service() { curl -fsS http://127.0.0.1:8090/health >/dev/null; }
+stop_user_service() { stop_pid user-service 20; }
+
+# ---------------------------------------------------------------------------------------------
 
 ready_limit() {
   case "$1" in
@@ -475,7 +495,7 @@ component_log() {
 # Starts one component unless it is running; fails naming it, with its log, if it is not ready.
 up_component() {
   local c="$1" start=$SECONDS port
-  if component_running "$c" && "ready_$c" >/dev/null 2>&1; then
+  if component_running "$c" && "ready_${c//-/_}" >/dev/null 2>&1; then
     ok "$c already up"
     return 0
   fi
@@ -484,13 +504,14 @@ up_component() {
       die "$c: port $port on 127.0.0.1 is taken by a process ./saam did not start; stop it or free the port"
     fi
   done
-  "install_$c"
+  local f="${c//-/_}"
+  "install_$f"
   printf '  starting %s ' "$c"
-  component_running "$c" || "start_$c"
-  if ! wait_until "$c" "$(ready_limit "$c")" "$(component_log "$c")" "ready_$c"; then
+  component_running "$c" || "start_$f"
+  if ! wait_until "$c" "$(ready_limit "$c")" "$(component_log "$c")" "ready_$f"; then
     die "$c failed to start"
   fi
-  if declare -F "after_start_$c" >/dev/null; then "after_start_$c"; fi
+  if declare -F "after_start_$f" >/dev/null; then "after_start_$f"; fi
   printf '%sup%s in %ss\n' "$C_GREEN" "$C_OFF" $((SECONDS - start))
 }
 
@@ -515,7 +536,7 @@ stack_down() {
     c="${components[$i]}"
     if component_running "$c" || ls "$SAAM_RUN/$c"*.pid >/dev/null 2>&1; then
       printf '  stopping %s\n' "$c"
-      "stop_$c"
+      "stop_${c//-/_}"
     fi
   done
 }
@@ -534,7 +555,7 @@ stack_status() {
         state="${C_RED}down${C_OFF}"
       fi
     done
-    if [ "$state" != "${C_RED}down${C_OFF}" ] && ! "ready_$c" >/dev/null 2>&1; then
+    if [ "$state" != "${C_RED}down${C_OFF}" ] && ! "ready_${c//-/_}" >/dev/null 2>&1; then
       state="${C_RED}sick${C_OFF}"
     fi
     ports=$(component_port "$c" | tr ' ' ',')
