@@ -14,13 +14,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.junit.jupiter.api.AfterAll;
@@ -28,13 +27,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 import org.saam.identity.realm.SaamRealm;
 import org.saam.identity.testing.KeycloakTokens;
 import org.saam.identity.tokenlog.Elasticsearch;
 import org.saam.users.audit.AuditLog;
 import org.saam.users.cache.PeopleCache;
+import org.saam.users.erasure.Blocking;
 import org.saam.users.erasure.ErasureService;
 import org.saam.users.testing.RunningUserService;
 import org.saam.users.testing.RunningUserService.Reply;
@@ -59,30 +57,7 @@ class ErasureITCase {
   }
 
   private static <T> T await(Publisher<T> publisher) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    publisher.subscribe(
-        new Subscriber<>() {
-          @Override
-          public void onSubscribe(Subscription subscription) {
-            subscription.request(1);
-          }
-
-          @Override
-          public void onNext(T item) {
-            result.complete(item);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            result.completeExceptionally(error);
-          }
-
-          @Override
-          public void onComplete() {
-            result.complete(null);
-          }
-        });
-    return result.get(30, TimeUnit.SECONDS);
+    return Blocking.first(publisher, Duration.ofSeconds(30));
   }
 
   private static Document bucket(String location, String user, Instant hour) {

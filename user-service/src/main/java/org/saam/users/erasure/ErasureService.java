@@ -20,14 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.audit.AuditLog;
 import org.saam.users.cache.PeopleCache;
@@ -279,37 +273,7 @@ public final class ErasureService {
   }
 
   private static long deleted(Publisher<DeleteResult> publisher) throws IOException {
-    CompletableFuture<DeleteResult> result = new CompletableFuture<>();
-    publisher.subscribe(
-        new Subscriber<>() {
-          @Override
-          public void onSubscribe(Subscription subscription) {
-            subscription.request(1);
-          }
-
-          @Override
-          public void onNext(DeleteResult item) {
-            result.complete(item);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            result.completeExceptionally(error);
-          }
-
-          @Override
-          public void onComplete() {
-            result.complete(null);
-          }
-        });
-    try {
-      DeleteResult deleted = result.get(60, TimeUnit.SECONDS);
-      return deleted == null ? 0 : deleted.getDeletedCount();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while deleting from MongoDB", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("MongoDB delete failed: " + e.getMessage(), e);
-    }
+    DeleteResult deleted = Blocking.first(publisher, java.time.Duration.ofSeconds(60));
+    return deleted == null ? 0 : deleted.getDeletedCount();
   }
 }
