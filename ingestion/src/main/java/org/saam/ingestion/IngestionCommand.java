@@ -20,6 +20,7 @@ import org.saam.ingestion.broker.ManagementApi;
 import org.saam.ingestion.broker.ReadingsQueue;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
+import org.saam.ingestion.quarantine.Quarantine;
 import org.saam.ingestion.simulator.SimulateCommand;
 
 /**
@@ -46,6 +47,9 @@ public final class IngestionCommand {
       """
           + SimulateCommand.USAGE
           + """
+        quarantine list    [--reason R] [--location L] [--limit 20]   refused input, by reason
+        quarantine replay  [--reason R] [--location L]   publish it again and mark it replayed
+                      --mongo mongodb://127.0.0.1:27017  --database saam  (and the AMQP options)
         demo-publish  publish the demo homes over MQTT with QoS 1 and print progress
                       --mqtt tcp://127.0.0.1:1883  --homes 3  --minutes 120  --seed 42
                       --start 2026-11-21T23:00:00Z
@@ -70,6 +74,7 @@ public final class IngestionCommand {
           installTopology(options, out);
         }
         case "gateway" -> gateway(args, out);
+        case "quarantine" -> quarantine(args, out);
         case "simulate" -> {
           Map<String, String> options =
               options(
@@ -176,6 +181,68 @@ public final class IngestionCommand {
       }
       case "list" -> accounts.list().forEach(out::println);
       default -> throw new IllegalArgumentException("unknown gateway action '" + action + "'");
+    }
+  }
+
+  private static void quarantine(String[] args, PrintStream out) throws Exception {
+    if (args.length < 2 || !(args[1].equals("list") || args[1].equals("replay"))) {
+      throw new IllegalArgumentException("quarantine needs list or replay");
+    }
+    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    Map<String, String> options =
+        options(
+            rest,
+            Set.of(
+                "reason",
+                "location",
+                "limit",
+                "mongo",
+                "database",
+                "amqp-host",
+                "amqp-port",
+                "user",
+                "password"));
+    try (com.mongodb.client.MongoClient mongo =
+        com.mongodb.client.MongoClients.create(
+            options.getOrDefault("mongo", "mongodb://127.0.0.1:27017"))) {
+      Quarantine quarantine =
+          new Quarantine(
+              mongo
+                  .getDatabase(options.getOrDefault("database", "saam"))
+                  .getCollection("quarantine"));
+      String reason = options.get("reason");
+      String location = options.get("location");
+      if (args[1].equals("list")) {
+        var counts = quarantine.countsByReason();
+        if (counts.isEmpty()) {
+          out.println("quarantine is empty (nothing refused that was not replayed)");
+          return;
+        }
+        out.println("pending by reason:");
+        counts.forEach(
+            c -> out.printf("  %-20s %d%n", c.get("_id"), ((Number) c.get("count")).longValue()));
+        out.println();
+        for (Quarantine.Entry entry :
+            quarantine.pending(
+                reason, location, Integer.parseInt(options.getOrDefault("limit", "20")))) {
+          String raw =
+              entry.raw().length() > 120 ? entry.raw().substring(0, 117) + "..." : entry.raw();
+          out.printf(
+              "%s  %-18s %-14s %s%n    %s%n",
+              entry.receivedAt(), entry.reason(), entry.locationId(), entry.detail(), raw);
+        }
+        return;
+      }
+      ConnectionFactory factory = new ConnectionFactory();
+      factory.setHost(options.getOrDefault("amqp-host", "127.0.0.1"));
+      factory.setPort(Integer.parseInt(options.getOrDefault("amqp-port", "5672")));
+      factory.setUsername(options.getOrDefault("user", "guest"));
+      factory.setPassword(options.getOrDefault("password", "guest"));
+      try (Connection connection = factory.newConnection("saam-quarantine-replay");
+          Channel channel = connection.createChannel()) {
+        int replayed = quarantine.replay(channel, reason, location);
+        out.println("replayed " + replayed + " quarantined entries into the readings topic");
+      }
     }
   }
 

@@ -24,7 +24,9 @@ public enum RejectionReason {
   /** A reading's value is not a finite number. */
   NON_FINITE_VALUE("non_finite_value"),
   /** A reading's value lies outside its source's valid range. */
-  OUT_OF_RANGE("out_of_range");
+  OUT_OF_RANGE("out_of_range"),
+  /** A reading's timestamp lies further in the future than clocks can drift. */
+  FUTURE_TIMESTAMP("future_timestamp");
 
   private final String code;
 

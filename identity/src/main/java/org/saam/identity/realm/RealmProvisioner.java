@@ -153,7 +153,8 @@ public final class RealmProvisioner {
     client.setPublicClient(!spec.confidential());
     client.setStandardFlowEnabled(!spec.redirectUris().isEmpty());
     client.setDirectAccessGrantsEnabled(spec.passwordGrant());
-    client.setServiceAccountsEnabled(!spec.serviceAccountRoles().isEmpty());
+    client.setServiceAccountsEnabled(
+        !spec.serviceAccountRoles().isEmpty() || !spec.serviceAccountRealmRoles().isEmpty());
     client.setRedirectUris(spec.redirectUris());
     client.setWebOrigins(spec.redirectUris().isEmpty() ? List.of() : List.of("+"));
     Map<String, String> attributes =
@@ -197,6 +198,25 @@ public final class RealmProvisioner {
     }
     if (!spec.serviceAccountRoles().isEmpty()) {
       grantRealmManagement(realm, resource.getServiceAccountUser().getId(), spec);
+    }
+    if (!spec.serviceAccountRealmRoles().isEmpty()) {
+      UserResource account = realm.users().get(resource.getServiceAccountUser().getId());
+      List<String> held =
+          account.roles().realmLevel().listAll().stream().map(RoleRepresentation::getName).toList();
+      List<RoleRepresentation> missing = new ArrayList<>();
+      for (String role : spec.serviceAccountRealmRoles()) {
+        if (!held.contains(role)) {
+          missing.add(realm.roles().get(role).toRepresentation());
+        }
+      }
+      if (!missing.isEmpty()) {
+        account.roles().realmLevel().add(missing);
+        changes.add(
+            "service account of "
+                + spec.clientId()
+                + " has roles "
+                + spec.serviceAccountRealmRoles());
+      }
     }
   }
 

@@ -28,6 +28,9 @@ public final class SaamRealm {
   /** Client id of the feature views, the audience of {@value #SENSOR_API} tokens. */
   public static final String VIEWS_CLIENT = "saam-views";
 
+  /** Confidential client of the Flink jobs: reads assignments from the user service. */
+  public static final String PIPELINE_CLIENT = "saam-pipeline";
+
   /** Public client of operators and data scientists (password grant for local use, device flow). */
   public static final String CLI_CLIENT = "saam-cli";
 
@@ -67,6 +70,7 @@ public final class SaamRealm {
    * @param passwordGrant direct access grants, for local command-line use only
    * @param deviceFlow OAuth 2.0 device authorization grant
    * @param serviceAccountRoles realm-management roles of its service account, if it has one
+   * @param serviceAccountRealmRoles realm roles of its service account
    * @param defaultScopes client scopes every token of it gets
    * @param optionalScopes client scopes it may ask for
    * @param redirectUris where browser sign-in may return
@@ -79,6 +83,7 @@ public final class SaamRealm {
       boolean passwordGrant,
       boolean deviceFlow,
       List<String> serviceAccountRoles,
+      List<String> serviceAccountRealmRoles,
       List<String> defaultScopes,
       List<String> optionalScopes,
       List<String> redirectUris) {}
@@ -102,6 +107,7 @@ public final class SaamRealm {
               false,
               false,
               List.of(),
+              List.of(),
               with(BASE_SCOPES, USER_API),
               List.of(SENSOR_API),
               List.of("saam-app://callback", "http://127.0.0.1/*")),
@@ -112,6 +118,7 @@ public final class SaamRealm {
               true,
               false,
               false,
+              List.of(),
               List.of(),
               with(BASE_SCOPES, SENSOR_API),
               List.of(USER_API),
@@ -124,6 +131,7 @@ public final class SaamRealm {
               false,
               false,
               List.of(),
+              List.of(),
               BASE_SCOPES,
               List.of(),
               List.of()),
@@ -135,6 +143,7 @@ public final class SaamRealm {
               false,
               false,
               List.of("manage-users", "view-users", "view-events", "view-realm", "view-clients"),
+              List.of(),
               BASE_SCOPES,
               List.of(),
               List.of()),
@@ -146,8 +155,21 @@ public final class SaamRealm {
               true,
               true,
               List.of(),
+              List.of(),
               BASE_SCOPES,
               List.of(USER_API, SENSOR_API),
+              List.of()),
+          new ClientSpec(
+              PIPELINE_CLIENT,
+              true,
+              "SAAM_PIPELINE_CLIENT_SECRET",
+              false,
+              false,
+              false,
+              List.of(),
+              List.of("operator"),
+              with(BASE_SCOPES, USER_API),
+              List.of(),
               List.of()));
 
   /** Client-scope name to the client whose id the scope adds to the token audience. */

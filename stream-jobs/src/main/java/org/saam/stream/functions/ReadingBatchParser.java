@@ -50,14 +50,21 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
       Pattern.compile("^saam\\.([a-z0-9][a-z0-9-]{0,62})\\.readings$");
 
   private final SourceCatalogue catalogue;
+  private final long maxFutureMillis;
 
   private transient ReadingBatchCodec codec;
   private transient Counter batchesAccepted;
   private transient Counter readingsAccepted;
   private transient Map<RejectionReason, Counter> rejected;
 
-  public ReadingBatchParser(SourceCatalogue catalogue) {
+  /**
+   * @param catalogue the sources the pipeline accepts
+   * @param maxFutureMillis how far a reading's timestamp may lie ahead of the time the pipeline
+   *     received it (gateway clocks drift); further is refused as {@code future_timestamp}
+   */
+  public ReadingBatchParser(SourceCatalogue catalogue, long maxFutureMillis) {
     this.catalogue = catalogue;
+    this.maxFutureMillis = maxFutureMillis;
   }
 
   @Override
@@ -89,13 +96,21 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
                 + "'");
       }
     } catch (PayloadException e) {
-      reject(context, message, topicLocation.orElse(null), e.reason(), e.getMessage(), null, -1);
+      reject(
+          context, message, topicLocation.orElse(null), null, e.reason(), e.getMessage(), null, -1);
       return;
     }
     ReadingBatch batch = decoded.batch();
     for (RejectedReading bad : decoded.rejected()) {
       reject(
-          context, message, batch.locationId(), bad.reason(), bad.detail(), bad.raw(), bad.index());
+          context,
+          message,
+          batch.locationId(),
+          batch,
+          bad.reason(),
+          bad.detail(),
+          bad.raw(),
+          bad.index());
     }
     int index = -1;
     for (Reading reading : batch.readings()) {
@@ -107,8 +122,25 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
             context,
             message,
             batch.locationId(),
+            batch,
             RejectionReason.UNKNOWN_SOURCE,
             "source_id '" + reading.sourceId() + "' is not a measurement source of the catalogue",
+            readingText(reading),
+            index);
+      } else if (reading.ts().toEpochMilli() > message.receivedAtMillis() + maxFutureMillis) {
+        reject(
+            context,
+            message,
+            batch.locationId(),
+            batch,
+            RejectionReason.FUTURE_TIMESTAMP,
+            "ts "
+                + reading.ts()
+                + " of '"
+                + reading.sourceId()
+                + "' is more than "
+                + maxFutureMillis / 1000
+                + " s after the batch was received",
             readingText(reading),
             index);
       } else if (!source.get().accepts(reading.value())) {
@@ -116,6 +148,7 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
             context,
             message,
             batch.locationId(),
+            batch,
             RejectionReason.OUT_OF_RANGE,
             "value "
                 + reading.value()
@@ -154,6 +187,7 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
       Context context,
       RawMessage message,
       String locationId,
+      ReadingBatch batch,
       RejectionReason reason,
       String detail,
       String readingRaw,
@@ -165,7 +199,15 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
     context.output(
         REJECTED,
         new RejectedMessage(
-            id, reason.code(), detail, locationId, raw, message.receivedAtMillis()));
+            id,
+            reason.code(),
+            detail,
+            locationId,
+            batch == null ? null : batch.gatewayId(),
+            batch == null ? null : batch.seq(),
+            index,
+            raw,
+            message.receivedAtMillis()));
   }
 
   private static String readingText(Reading reading) {

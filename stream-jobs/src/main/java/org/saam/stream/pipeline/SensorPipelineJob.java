@@ -41,22 +41,26 @@ public final class SensorPipelineJob {
   private final Sink<MeasuredReading> measurements;
   private final Sink<RejectedMessage> quarantine;
   private final SourceCatalogue catalogue;
+  private final long maxFutureMillis;
 
   /**
    * @param source broker messages
    * @param measurements where valid readings go
    * @param quarantine where refused payloads and readings go
    * @param catalogue the sources the pipeline accepts
+   * @param maxFutureMillis how far ahead of arrival a reading's timestamp may be
    */
   public SensorPipelineJob(
       SourceFunction<RawMessage> source,
       Sink<MeasuredReading> measurements,
       Sink<RejectedMessage> quarantine,
-      SourceCatalogue catalogue) {
+      SourceCatalogue catalogue,
+      long maxFutureMillis) {
     this.source = source;
     this.measurements = measurements;
     this.quarantine = quarantine;
     this.catalogue = catalogue;
+    this.maxFutureMillis = maxFutureMillis;
   }
 
   /** Adds the job's operators to {@code env}. */
@@ -69,7 +73,7 @@ public final class SensorPipelineJob {
 
     SingleOutputStreamOperator<MeasuredReading> readings =
         messages
-            .process(new ReadingBatchParser(catalogue))
+            .process(new ReadingBatchParser(catalogue, maxFutureMillis))
             .name("parse readings")
             .uid("parse-readings");
 
@@ -132,6 +136,18 @@ public final class SensorPipelineJob {
         .build();
   }
 
+  /** The catalogue file named by the options, or the built-in one. */
+  public static SourceCatalogue catalogue(SensorPipelineOptions options)
+      throws java.io.IOException {
+    if (options.cataloguePath() == null) {
+      return SourceCatalogue.loadDefault();
+    }
+    try (var in =
+        java.nio.file.Files.newInputStream(java.nio.file.Path.of(options.cataloguePath()))) {
+      return SourceCatalogue.load(in, options.cataloguePath());
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     SensorPipelineOptions options = SensorPipelineOptions.fromArgs(args, System.getenv());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -140,7 +156,8 @@ public final class SensorPipelineJob {
             queueSource(options),
             measurementSink(options),
             quarantineSink(options),
-            SourceCatalogue.loadDefault())
+            catalogue(options),
+            options.maxFutureMillis())
         .build(env);
     env.execute(NAME);
   }

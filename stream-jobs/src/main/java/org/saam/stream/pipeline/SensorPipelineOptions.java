@@ -27,6 +27,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--sink.batch-size</td><td>1000</td><td>writes per bulk request</td></tr>
  * <tr><td>--sink.batch-interval-ms</td><td>1000</td><td>longest wait before a partial batch is written</td></tr>
  * <tr><td>--checkpoint.interval-ms</td><td>5000</td><td>checkpoint interval; also the delay of acknowledgements</td></tr>
+ * <tr><td>--catalogue</td><td>the built-in catalogue</td><td>a catalogue YAML file to use instead</td></tr>
+ * <tr><td>--validation.max-future-ms</td><td>600000</td><td>how far ahead of arrival a reading's timestamp may be</td></tr>
  * </table>
  */
 public final class SensorPipelineOptions implements Serializable {
@@ -44,6 +46,8 @@ public final class SensorPipelineOptions implements Serializable {
   private final int sinkBatchSize;
   private final long sinkBatchIntervalMs;
   private final Duration checkpointInterval;
+  private final String cataloguePath;
+  private final long maxFutureMillis;
 
   private SensorPipelineOptions(Builder builder) {
     this.rabbitHost = builder.rabbitHost;
@@ -58,6 +62,8 @@ public final class SensorPipelineOptions implements Serializable {
     this.sinkBatchSize = builder.sinkBatchSize;
     this.sinkBatchIntervalMs = builder.sinkBatchIntervalMs;
     this.checkpointInterval = builder.checkpointInterval;
+    this.cataloguePath = builder.cataloguePath;
+    this.maxFutureMillis = builder.maxFutureMillis;
   }
 
   public static Builder builder() {
@@ -92,6 +98,9 @@ public final class SensorPipelineOptions implements Serializable {
         Duration.ofMillis(
             integer(
                 params, "checkpoint.interval-ms", (int) builder.checkpointInterval.toMillis())));
+    builder.cataloguePath(params.get("catalogue", builder.cataloguePath));
+    builder.maxFutureMillis(
+        integer(params, "validation.max-future-ms", (int) builder.maxFutureMillis));
     return builder.build();
   }
 
@@ -156,6 +165,15 @@ public final class SensorPipelineOptions implements Serializable {
     return checkpointInterval;
   }
 
+  /** A catalogue file to load instead of the built-in one, or {@code null}. */
+  public String cataloguePath() {
+    return cataloguePath;
+  }
+
+  public long maxFutureMillis() {
+    return maxFutureMillis;
+  }
+
   /** Builder with the local-stack defaults; {@link #build()} validates. */
   public static final class Builder {
     private String rabbitHost = "127.0.0.1";
@@ -170,8 +188,20 @@ public final class SensorPipelineOptions implements Serializable {
     private int sinkBatchSize = 1000;
     private long sinkBatchIntervalMs = 1000;
     private Duration checkpointInterval = Duration.ofSeconds(5);
+    private String cataloguePath;
+    private long maxFutureMillis = 600_000;
 
     private Builder() {}
+
+    public Builder cataloguePath(String value) {
+      cataloguePath = value == null || value.isBlank() ? null : value;
+      return this;
+    }
+
+    public Builder maxFutureMillis(long value) {
+      maxFutureMillis = value;
+      return this;
+    }
 
     public Builder rabbitHost(String value) {
       rabbitHost = value;
@@ -250,6 +280,12 @@ public final class SensorPipelineOptions implements Serializable {
       range(sinkBatchIntervalMs, 1, 600_000, "sink.batch-interval-ms");
       Objects.requireNonNull(checkpointInterval, "checkpoint.interval-ms");
       range(checkpointInterval.toMillis(), 100, 3_600_000, "checkpoint.interval-ms");
+      range(maxFutureMillis, 0, 7L * 24 * 3_600_000, "validation.max-future-ms");
+      if (cataloguePath != null
+          && !java.nio.file.Files.isReadable(java.nio.file.Path.of(cataloguePath))) {
+        throw new IllegalArgumentException(
+            "option --catalogue names " + cataloguePath + ", which is not a readable file");
+      }
       if (!mongoUri.startsWith("mongodb://") && !mongoUri.startsWith("mongodb+srv://")) {
         throw new IllegalArgumentException(
             "option --mongo.uri must start with mongodb:// or mongodb+srv://");

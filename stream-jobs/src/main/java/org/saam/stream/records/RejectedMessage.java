@@ -7,6 +7,9 @@ package org.saam.stream.records;
  * @param reason the stable reason code, see {@link org.saam.common.codec.RejectionReason#code()}
  * @param detail a sentence naming the offending field and value
  * @param locationId the location from the routing key, or {@code null} if it had none
+ * @param gatewayId the batch's gateway, when the batch could be read
+ * @param seq the batch's seq, when the batch could be read
+ * @param index the reading's position in the batch, or -1 when the whole batch was refused
  * @param raw the refused text: the whole payload, or the one reading
  * @param receivedAtMillis when the pipeline received the message
  */
@@ -15,5 +18,8 @@ public record RejectedMessage(
     String reason,
     String detail,
     String locationId,
+    String gatewayId,
+    Long seq,
+    int index,
     String raw,
     long receivedAtMillis) {}

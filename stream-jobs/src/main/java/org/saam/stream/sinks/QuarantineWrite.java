@@ -7,6 +7,8 @@ import org.apache.flink.connector.mongodb.sink.writer.context.MongoSinkContext;
 import org.apache.flink.connector.mongodb.sink.writer.serializer.MongoSerializationSchema;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.saam.stream.records.RejectedMessage;
@@ -31,6 +33,13 @@ public final class QuarantineWrite implements MongoSerializationSchema<RejectedM
                 rejected.locationId() == null
                     ? BsonNull.VALUE
                     : new BsonString(rejected.locationId()))
+            .append(
+                "gateway_id",
+                rejected.gatewayId() == null
+                    ? BsonNull.VALUE
+                    : new BsonString(rejected.gatewayId()))
+            .append("seq", rejected.seq() == null ? BsonNull.VALUE : new BsonInt64(rejected.seq()))
+            .append("index", new BsonInt32(rejected.index()))
             .append("raw", new BsonString(rejected.raw()));
     return new ReplaceOneModel<>(
         new BsonDocument("_id", document.get("_id")), document, new ReplaceOptions().upsert(true));

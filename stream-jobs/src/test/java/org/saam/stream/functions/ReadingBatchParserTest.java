@@ -23,7 +23,7 @@ class ReadingBatchParserTest {
   void openParser() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forProcessFunction(
-            new ReadingBatchParser(SourceCatalogue.loadDefault()));
+            new ReadingBatchParser(SourceCatalogue.loadDefault(), 600_000));
   }
 
   @AfterEach

@@ -210,7 +210,8 @@ class SensorPipelineITCase {
             SensorPipelineJob.queueSource(options),
             wrapSink.apply(SensorPipelineJob.measurementSink(options)),
             SensorPipelineJob.quarantineSink(options),
-            SourceCatalogue.loadDefault())
+            SourceCatalogue.loadDefault(),
+            options.maxFutureMillis())
         .build(env);
     JobClient client = env.executeAsync(SensorPipelineJob.NAME);
     CommonTestUtils.waitForAllTaskRunning(cluster, client.getJobID(), false);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.saam.common.records.Assignment;
 
 /** SQL of the {@code users} table. Methods take a connection so callers can span transactions. */
 public final class UserStore {

@@ -1,4 +1,4 @@
-package org.saam.users.store;
+package org.saam.common.records;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
