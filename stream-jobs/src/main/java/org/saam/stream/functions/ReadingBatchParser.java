@@ -24,6 +24,7 @@ import org.saam.common.codec.RejectedReading;
 import org.saam.common.codec.RejectionReason;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
+import org.saam.stream.records.BatchReceived;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
 import org.saam.stream.records.RejectedMessage;
@@ -45,6 +46,12 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
       new OutputTag<>(
           "rejected",
           org.apache.flink.api.common.typeinfo.TypeInformation.of(RejectedMessage.class)) {};
+
+  /** Side output: one record per accepted batch, for completeness (seq gap) tracking. */
+  public static final OutputTag<BatchReceived> BATCHES =
+      new OutputTag<>(
+          "batches",
+          org.apache.flink.api.common.typeinfo.TypeInformation.of(BatchReceived.class)) {};
 
   private static final Pattern READINGS_ROUTING_KEY =
       Pattern.compile("^saam\\.([a-z0-9][a-z0-9-]{0,62})\\.readings$");
@@ -171,10 +178,12 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
                 source.get().group(),
                 reading.ts().toEpochMilli(),
                 reading.value(),
+                null,
                 null));
       }
     }
     batchesAccepted.inc();
+    context.output(BATCHES, new BatchReceived(batch.locationId(), batch.gatewayId(), batch.seq()));
   }
 
   /** The location in a readings routing key, if the key has that shape. */

@@ -1,33 +1,52 @@
 package org.saam.stream.pipeline;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.mongodb.sink.MongoSink;
+import org.apache.flink.connector.mongodb.sink.writer.serializer.MongoSerializationSchema;
 import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 import org.saam.common.catalogue.SourceCatalogue;
+import org.saam.identity.realm.SaamRealm;
+import org.saam.stream.functions.AssignmentLookup;
 import org.saam.stream.functions.ReadingBatchParser;
+import org.saam.stream.functions.SeqGapTracker;
+import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.people.RedisUserServiceDirectory;
+import org.saam.stream.records.LocationCompleteness;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
 import org.saam.stream.records.RejectedMessage;
+import org.saam.stream.sinks.CompletenessWrite;
 import org.saam.stream.sinks.MeasurementBucketWrite;
 import org.saam.stream.sinks.QuarantineWrite;
 import org.saam.stream.sources.QuorumQueueSource;
 import org.saam.stream.sources.RawMessageDeserializer;
 
 /**
- * The {@code sensor-pipeline} streaming job: gateway batches from the RabbitMQ quorum queue are
- * parsed and validated, valid readings go to the hourly buckets of {@code measurements}, refused
- * payloads and readings to {@code quarantine}.
+ * The {@code sensor-pipeline} streaming job.
  *
  * <pre>
- * read readings queue -> parse readings -+-> write measurements
- *                                        +-> write quarantine (side output)
+ * read readings queue -> parse readings -> event time -> join person -> write measurements
+ *                             |  \\-(refused)------------------------------> write quarantine
+ *                             \\-(accepted batches) -> track seq gaps -----> write completeness
  * </pre>
+ *
+ * <p>Gateway batches from the RabbitMQ quorum queue are parsed and validated; every valid reading
+ * gets its event time and the person assigned to its location at that time, then goes to the hourly
+ * buckets of {@code measurements}. Refused payloads and readings go to {@code quarantine},
+ * per-location completeness (missing seqs) to {@code completeness}.
  *
  * <p>Options: see {@link SensorPipelineOptions}. Results are exactly-once although delivery is
  * at-least-once: the queue is acknowledged at checkpoints and every write is idempotent by key.
@@ -40,27 +59,35 @@ public final class SensorPipelineJob {
   private final SourceFunction<RawMessage> source;
   private final Sink<MeasuredReading> measurements;
   private final Sink<RejectedMessage> quarantine;
+  private final Sink<LocationCompleteness> completeness;
   private final SourceCatalogue catalogue;
-  private final long maxFutureMillis;
+  private final AssignmentDirectory.Factory assignments;
+  private final SensorPipelineOptions options;
 
   /**
    * @param source broker messages
    * @param measurements where valid readings go
    * @param quarantine where refused payloads and readings go
+   * @param completeness where per-location completeness goes
    * @param catalogue the sources the pipeline accepts
-   * @param maxFutureMillis how far ahead of arrival a reading's timestamp may be
+   * @param assignments who lives where
+   * @param options validation, event-time and join settings
    */
   public SensorPipelineJob(
       SourceFunction<RawMessage> source,
       Sink<MeasuredReading> measurements,
       Sink<RejectedMessage> quarantine,
+      Sink<LocationCompleteness> completeness,
       SourceCatalogue catalogue,
-      long maxFutureMillis) {
+      AssignmentDirectory.Factory assignments,
+      SensorPipelineOptions options) {
     this.source = source;
     this.measurements = measurements;
     this.quarantine = quarantine;
+    this.completeness = completeness;
     this.catalogue = catalogue;
-    this.maxFutureMillis = maxFutureMillis;
+    this.assignments = assignments;
+    this.options = options;
   }
 
   /** Adds the job's operators to {@code env}. */
@@ -73,17 +100,48 @@ public final class SensorPipelineJob {
 
     SingleOutputStreamOperator<MeasuredReading> readings =
         messages
-            .process(new ReadingBatchParser(catalogue, maxFutureMillis))
+            .process(new ReadingBatchParser(catalogue, options.maxFutureMillis()))
             .name("parse readings")
             .uid("parse-readings");
 
-    readings.sinkTo(measurements).name("write measurements").uid("write-measurements");
+    DataStream<MeasuredReading> timed =
+        readings
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<MeasuredReading>forBoundedOutOfOrderness(
+                        options.outOfOrderness())
+                    .withTimestampAssigner((reading, previous) -> reading.tsMillis())
+                    .withIdleness(options.idleness()))
+            .name("event time")
+            .uid("event-time");
+
+    AsyncDataStream.unorderedWait(
+            timed,
+            new AssignmentLookup(
+                assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
+            options.joinTimeoutMillis(),
+            TimeUnit.MILLISECONDS,
+            1000)
+        .name("join person")
+        .uid("join-person")
+        .sinkTo(measurements)
+        .name("write measurements")
+        .uid("write-measurements");
 
     readings
         .getSideOutput(ReadingBatchParser.REJECTED)
         .sinkTo(quarantine)
         .name("write quarantine")
         .uid("write-quarantine");
+
+    readings
+        .getSideOutput(ReadingBatchParser.BATCHES)
+        .keyBy(batch -> batch.locationId())
+        .process(new SeqGapTracker())
+        .name("track seq gaps")
+        .uid("track-seq-gaps")
+        .sinkTo(completeness)
+        .name("write completeness")
+        .uid("write-completeness");
   }
 
   /** Checkpointing as the job needs it: acknowledgements to the broker ride on checkpoints. */
@@ -110,55 +168,75 @@ public final class SensorPipelineJob {
 
   /** The real measurements sink: idempotent bucket upserts. */
   public static Sink<MeasuredReading> measurementSink(SensorPipelineOptions options) {
-    return MongoSink.<MeasuredReading>builder()
-        .setUri(options.mongoUri())
-        .setDatabase(options.mongoDatabase())
-        .setCollection("measurements")
-        .setBatchSize(options.sinkBatchSize())
-        .setBatchIntervalMs(options.sinkBatchIntervalMs())
-        .setMaxRetries(5)
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setSerializationSchema(new MeasurementBucketWrite())
-        .build();
+    return mongoSink(
+        options, "measurements", options.sinkBatchSize(), new MeasurementBucketWrite());
   }
 
   /** The real quarantine sink. */
   public static Sink<RejectedMessage> quarantineSink(SensorPipelineOptions options) {
-    return MongoSink.<RejectedMessage>builder()
+    return mongoSink(options, "quarantine", 100, new QuarantineWrite());
+  }
+
+  /** The real completeness sink. */
+  public static Sink<LocationCompleteness> completenessSink(SensorPipelineOptions options) {
+    return mongoSink(options, "completeness", 100, new CompletenessWrite());
+  }
+
+  /** The real directory: Redis, then the user service, with the job's own token. */
+  public static AssignmentDirectory.Factory assignmentDirectory(SensorPipelineOptions options) {
+    return new RedisUserServiceDirectory.Settings(
+        options.redisUri(),
+        options.usersUrl(),
+        options.realmUrl(),
+        SaamRealm.PIPELINE_CLIENT,
+        options.pipelineClientSecret());
+  }
+
+  private static <T> Sink<T> mongoSink(
+      SensorPipelineOptions options,
+      String collection,
+      int batchSize,
+      MongoSerializationSchema<T> write) {
+    return MongoSink.<T>builder()
         .setUri(options.mongoUri())
         .setDatabase(options.mongoDatabase())
-        .setCollection("quarantine")
-        .setBatchSize(100)
+        .setCollection(collection)
+        .setBatchSize(batchSize)
         .setBatchIntervalMs(options.sinkBatchIntervalMs())
         .setMaxRetries(5)
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setSerializationSchema(new QuarantineWrite())
+        .setSerializationSchema(write)
         .build();
   }
 
   /** The catalogue file named by the options, or the built-in one. */
-  public static SourceCatalogue catalogue(SensorPipelineOptions options)
-      throws java.io.IOException {
+  public static SourceCatalogue catalogue(SensorPipelineOptions options) throws IOException {
     if (options.cataloguePath() == null) {
       return SourceCatalogue.loadDefault();
     }
-    try (var in =
-        java.nio.file.Files.newInputStream(java.nio.file.Path.of(options.cataloguePath()))) {
+    try (InputStream in = Files.newInputStream(Path.of(options.cataloguePath()))) {
       return SourceCatalogue.load(in, options.cataloguePath());
     }
+  }
+
+  /** The job with its real connectors. */
+  public static SensorPipelineJob withRealConnectors(SensorPipelineOptions options)
+      throws IOException {
+    return new SensorPipelineJob(
+        queueSource(options),
+        measurementSink(options),
+        quarantineSink(options),
+        completenessSink(options),
+        catalogue(options),
+        assignmentDirectory(options),
+        options);
   }
 
   public static void main(String[] args) throws Exception {
     SensorPipelineOptions options = SensorPipelineOptions.fromArgs(args, System.getenv());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     configure(env, options);
-    new SensorPipelineJob(
-            queueSource(options),
-            measurementSink(options),
-            quarantineSink(options),
-            catalogue(options),
-            options.maxFutureMillis())
-        .build(env);
+    withRealConnectors(options).build(env);
     env.execute(NAME);
   }
 }

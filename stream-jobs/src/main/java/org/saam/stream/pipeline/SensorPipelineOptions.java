@@ -29,6 +29,15 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--checkpoint.interval-ms</td><td>5000</td><td>checkpoint interval; also the delay of acknowledgements</td></tr>
  * <tr><td>--catalogue</td><td>the built-in catalogue</td><td>a catalogue YAML file to use instead</td></tr>
  * <tr><td>--validation.max-future-ms</td><td>600000</td><td>how far ahead of arrival a reading's timestamp may be</td></tr>
+ * <tr><td>--redis.uri</td><td>env SAAM_REDIS_URI, else redis://127.0.0.1:6379</td><td>the assignment cache</td></tr>
+ * <tr><td>--users.url</td><td>http://127.0.0.1:8090</td><td>the user service, asked on a cache miss</td></tr>
+ * <tr><td>--keycloak.url</td><td>http://127.0.0.1:8180</td><td>issues the job's token (client saam-pipeline)</td></tr>
+ * <tr><td>--pipeline.client-secret</td><td>env SAAM_PIPELINE_CLIENT_SECRET, else the local one</td><td>its secret</td></tr>
+ * <tr><td>--join.cache-locations</td><td>10000</td><td>locations whose assignments each instance keeps</td></tr>
+ * <tr><td>--join.cache-expiry-ms</td><td>300000</td><td>how long a kept list is used</td></tr>
+ * <tr><td>--join.timeout-ms</td><td>30000</td><td>how long one lookup may take before the job restarts</td></tr>
+ * <tr><td>--watermark.out-of-orderness-ms</td><td>120000</td><td>how late a reading may arrive and still be on time</td></tr>
+ * <tr><td>--watermark.idleness-ms</td><td>60000</td><td>after this without data a source split stops holding back the watermark</td></tr>
  * </table>
  */
 public final class SensorPipelineOptions implements Serializable {
@@ -48,6 +57,15 @@ public final class SensorPipelineOptions implements Serializable {
   private final Duration checkpointInterval;
   private final String cataloguePath;
   private final long maxFutureMillis;
+  private final String redisUri;
+  private final String usersUrl;
+  private final String keycloakUrl;
+  private final String pipelineClientSecret;
+  private final int joinCacheLocations;
+  private final long joinCacheExpiryMillis;
+  private final long joinTimeoutMillis;
+  private final Duration outOfOrderness;
+  private final Duration idleness;
 
   private SensorPipelineOptions(Builder builder) {
     this.rabbitHost = builder.rabbitHost;
@@ -64,6 +82,15 @@ public final class SensorPipelineOptions implements Serializable {
     this.checkpointInterval = builder.checkpointInterval;
     this.cataloguePath = builder.cataloguePath;
     this.maxFutureMillis = builder.maxFutureMillis;
+    this.redisUri = builder.redisUri;
+    this.usersUrl = builder.usersUrl;
+    this.keycloakUrl = builder.keycloakUrl;
+    this.pipelineClientSecret = builder.pipelineClientSecret;
+    this.joinCacheLocations = builder.joinCacheLocations;
+    this.joinCacheExpiryMillis = builder.joinCacheExpiryMillis;
+    this.joinTimeoutMillis = builder.joinTimeoutMillis;
+    this.outOfOrderness = builder.outOfOrderness;
+    this.idleness = builder.idleness;
   }
 
   public static Builder builder() {
@@ -101,6 +128,25 @@ public final class SensorPipelineOptions implements Serializable {
     builder.cataloguePath(params.get("catalogue", builder.cataloguePath));
     builder.maxFutureMillis(
         integer(params, "validation.max-future-ms", (int) builder.maxFutureMillis));
+    builder.redisUri(
+        params.get("redis.uri", environment.getOrDefault("SAAM_REDIS_URI", builder.redisUri)));
+    builder.usersUrl(params.get("users.url", builder.usersUrl));
+    builder.keycloakUrl(params.get("keycloak.url", builder.keycloakUrl));
+    builder.pipelineClientSecret(
+        params.get(
+            "pipeline.client-secret",
+            environment.getOrDefault("SAAM_PIPELINE_CLIENT_SECRET", builder.pipelineClientSecret)));
+    builder.joinCacheLocations(integer(params, "join.cache-locations", builder.joinCacheLocations));
+    builder.joinCacheExpiryMillis(
+        integer(params, "join.cache-expiry-ms", (int) builder.joinCacheExpiryMillis));
+    builder.joinTimeoutMillis(integer(params, "join.timeout-ms", (int) builder.joinTimeoutMillis));
+    builder.outOfOrderness(
+        Duration.ofMillis(
+            integer(
+                params, "watermark.out-of-orderness-ms", (int) builder.outOfOrderness.toMillis())));
+    builder.idleness(
+        Duration.ofMillis(
+            integer(params, "watermark.idleness-ms", (int) builder.idleness.toMillis())));
     return builder.build();
   }
 
@@ -174,6 +220,43 @@ public final class SensorPipelineOptions implements Serializable {
     return maxFutureMillis;
   }
 
+  public String redisUri() {
+    return redisUri;
+  }
+
+  public String usersUrl() {
+    return usersUrl;
+  }
+
+  /** The realm that issues the job's token. */
+  public String realmUrl() {
+    return keycloakUrl.replaceAll("/+$", "") + "/realms/saam";
+  }
+
+  public String pipelineClientSecret() {
+    return pipelineClientSecret;
+  }
+
+  public int joinCacheLocations() {
+    return joinCacheLocations;
+  }
+
+  public long joinCacheExpiryMillis() {
+    return joinCacheExpiryMillis;
+  }
+
+  public long joinTimeoutMillis() {
+    return joinTimeoutMillis;
+  }
+
+  public Duration outOfOrderness() {
+    return outOfOrderness;
+  }
+
+  public Duration idleness() {
+    return idleness;
+  }
+
   /** Builder with the local-stack defaults; {@link #build()} validates. */
   public static final class Builder {
     private String rabbitHost = "127.0.0.1";
@@ -190,8 +273,62 @@ public final class SensorPipelineOptions implements Serializable {
     private Duration checkpointInterval = Duration.ofSeconds(5);
     private String cataloguePath;
     private long maxFutureMillis = 600_000;
+    private String redisUri = "redis://127.0.0.1:6379";
+    private String usersUrl = "http://127.0.0.1:8090";
+    private String keycloakUrl = "http://127.0.0.1:8180";
+    private String pipelineClientSecret = "saam-pipeline-local-secret";
+    private int joinCacheLocations = 10_000;
+    private long joinCacheExpiryMillis = 300_000;
+    private long joinTimeoutMillis = 30_000;
+    private Duration outOfOrderness = Duration.ofMinutes(2);
+    private Duration idleness = Duration.ofMinutes(1);
 
     private Builder() {}
+
+    public Builder redisUri(String value) {
+      redisUri = value;
+      return this;
+    }
+
+    public Builder usersUrl(String value) {
+      usersUrl = value;
+      return this;
+    }
+
+    public Builder keycloakUrl(String value) {
+      keycloakUrl = value;
+      return this;
+    }
+
+    public Builder pipelineClientSecret(String value) {
+      pipelineClientSecret = value;
+      return this;
+    }
+
+    public Builder joinCacheLocations(int value) {
+      joinCacheLocations = value;
+      return this;
+    }
+
+    public Builder joinCacheExpiryMillis(long value) {
+      joinCacheExpiryMillis = value;
+      return this;
+    }
+
+    public Builder joinTimeoutMillis(long value) {
+      joinTimeoutMillis = value;
+      return this;
+    }
+
+    public Builder outOfOrderness(Duration value) {
+      outOfOrderness = value;
+      return this;
+    }
+
+    public Builder idleness(Duration value) {
+      idleness = value;
+      return this;
+    }
 
     public Builder cataloguePath(String value) {
       cataloguePath = value == null || value.isBlank() ? null : value;
@@ -281,6 +418,19 @@ public final class SensorPipelineOptions implements Serializable {
       Objects.requireNonNull(checkpointInterval, "checkpoint.interval-ms");
       range(checkpointInterval.toMillis(), 100, 3_600_000, "checkpoint.interval-ms");
       range(maxFutureMillis, 0, 7L * 24 * 3_600_000, "validation.max-future-ms");
+      require(redisUri, "redis.uri");
+      require(usersUrl, "users.url");
+      require(keycloakUrl, "keycloak.url");
+      require(pipelineClientSecret, "pipeline.client-secret");
+      range(joinCacheLocations, 1, 10_000_000, "join.cache-locations");
+      range(joinCacheExpiryMillis, 0, 86_400_000, "join.cache-expiry-ms");
+      range(joinTimeoutMillis, 100, 600_000, "join.timeout-ms");
+      range(outOfOrderness.toMillis(), 0, 86_400_000, "watermark.out-of-orderness-ms");
+      range(idleness.toMillis(), 1, 86_400_000, "watermark.idleness-ms");
+      if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
+        throw new IllegalArgumentException(
+            "option --redis.uri must start with redis:// or rediss://");
+      }
       if (cataloguePath != null
           && !java.nio.file.Files.isReadable(java.nio.file.Path.of(cataloguePath))) {
         throw new IllegalArgumentException(

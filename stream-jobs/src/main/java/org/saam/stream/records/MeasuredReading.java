@@ -12,6 +12,7 @@ package org.saam.stream.records;
  * @param value the value, within the source's range
  * @param userId the person assigned to the location at {@code tsMillis}, or {@code null} when
  *     nobody was (or the join has not run)
+ * @param timeZone that person's time zone, or {@code null}
  */
 public record MeasuredReading(
     String locationId,
@@ -21,4 +22,12 @@ public record MeasuredReading(
     String device,
     long tsMillis,
     double value,
-    String userId) {}
+    String userId,
+    String timeZone) {
+
+  /** The same reading attributed to a person (or to nobody: both {@code null}). */
+  public MeasuredReading withPerson(String person, String zone) {
+    return new MeasuredReading(
+        locationId, gatewayId, seq, sourceId, device, tsMillis, value, person, zone);
+  }
+}

@@ -17,6 +17,9 @@ import org.saam.stream.records.RawMessage;
 import org.saam.stream.records.RejectedMessage;
 
 class ReadingBatchParserTest {
+  /** When the test's batches arrive: 2026-11-22T07:00:00Z. */
+  private static final long RECEIVED_AT = 1795330800000L;
+
   private OneInputStreamOperatorTestHarness<RawMessage, MeasuredReading> harness;
 
   @BeforeEach
@@ -33,7 +36,7 @@ class ReadingBatchParserTest {
 
   private void receive(String routingKey, String payload) throws Exception {
     harness.processElement(
-        new RawMessage(routingKey, payload.getBytes(StandardCharsets.UTF_8), 1_000L), 0L);
+        new RawMessage(routingKey, payload.getBytes(StandardCharsets.UTF_8), RECEIVED_AT), 0L);
   }
 
   private List<RejectedMessage> rejected() {
@@ -55,9 +58,25 @@ class ReadingBatchParserTest {
     assertThat(harness.extractOutputValues())
         .containsExactly(
             new MeasuredReading(
-                "loc-1", "gw-1", 8, "bed.presence", "microhub_bed", 1795330740000L, 1.0, null),
+                "loc-1",
+                "gw-1",
+                8,
+                "bed.presence",
+                "microhub_bed",
+                1795330740000L,
+                1.0,
+                null,
+                null),
             new MeasuredReading(
-                "loc-1", "gw-1", 8, "ecg.rr_interval", "savvy_ecg", 1795330740250L, 812.0, null));
+                "loc-1",
+                "gw-1",
+                8,
+                "ecg.rr_interval",
+                "savvy_ecg",
+                1795330740250L,
+                812.0,
+                null,
+                null));
     assertThat(rejected()).isEmpty();
   }
 
@@ -116,6 +135,31 @@ class ReadingBatchParserTest {
     assertThat(rejected).hasSize(3);
     assertThat(rejected.get(0).id()).isEqualTo(rejected.get(1).id());
     assertThat(rejected.get(2).id()).isNotEqualTo(rejected.get(0).id());
+  }
+
+  @Test
+  void quarantinesReadingsFromTooFarInTheFutureAndReportsAcceptedBatches() throws Exception {
+    receive(
+        "saam.loc-1.readings",
+        """
+        {"gateway_id":"gw-1","location_id":"loc-1","sent_at":"2026-11-22T07:00:00Z","seq":41,
+         "readings":[{"source_id":"bed.presence","ts":"2026-11-22T07:05:00Z","value":1},
+                     {"source_id":"bed.presence","ts":"2026-11-22T08:00:00Z","value":1}]}
+        """);
+
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(rejected())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo("future_timestamp");
+              assertThat(r.gatewayId()).isEqualTo("gw-1");
+              assertThat(r.seq()).isEqualTo(41L);
+              assertThat(r.index()).isEqualTo(1);
+            });
+    assertThat(harness.getSideOutput(ReadingBatchParser.BATCHES))
+        .extracting(StreamRecord::getValue)
+        .containsExactly(new org.saam.stream.records.BatchReceived("loc-1", "gw-1", 41));
   }
 
   @Test

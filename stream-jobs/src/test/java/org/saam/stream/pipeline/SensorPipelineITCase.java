@@ -210,8 +210,10 @@ class SensorPipelineITCase {
             SensorPipelineJob.queueSource(options),
             wrapSink.apply(SensorPipelineJob.measurementSink(options)),
             SensorPipelineJob.quarantineSink(options),
+            SensorPipelineJob.completenessSink(options),
             SourceCatalogue.loadDefault(),
-            options.maxFutureMillis())
+            SensorPipelineJob.assignmentDirectory(options),
+            options)
         .build(env);
     JobClient client = env.executeAsync(SensorPipelineJob.NAME);
     CommonTestUtils.waitForAllTaskRunning(cluster, client.getJobID(), false);

@@ -14,7 +14,7 @@ class MeasurementBucketWriteTest {
   void upsertsTheSampleIntoTheBucketOfItsHour() {
     MeasuredReading reading =
         new MeasuredReading(
-            "loc-1", "gw-1", 3, "bed.movement", "microhub_bed", 1795330740250L, 12.5, null);
+            "loc-1", "gw-1", 3, "bed.movement", "microhub_bed", 1795330740250L, 12.5, null, null);
 
     UpdateOneModel<BsonDocument> model =
         (UpdateOneModel<BsonDocument>) write.serialize(reading, null);
@@ -34,7 +34,8 @@ class MeasurementBucketWriteTest {
   @Test
   void keysTheBucketByPersonWhenOneIsAssigned() {
     MeasuredReading reading =
-        new MeasuredReading("loc-1", "gw-1", 3, "bed.movement", "microhub_bed", 0L, 1, "u-42");
+        new MeasuredReading(
+            "loc-1", "gw-1", 3, "bed.movement", "microhub_bed", 0L, 1, "u-42", "Europe/Rome");
 
     assertThat(MeasurementBucketWrite.bucketId(reading, 0L)).isEqualTo("loc-1|bed.movement|0|u-42");
   }
@@ -42,7 +43,7 @@ class MeasurementBucketWriteTest {
   @Test
   void readingsBeforeNineteenSeventyFallIntoTheHourThatContainsThem() {
     MeasuredReading reading =
-        new MeasuredReading("loc-1", "gw-1", 3, "bed.movement", "microhub_bed", -1L, 1, null);
+        new MeasuredReading("loc-1", "gw-1", 3, "bed.movement", "microhub_bed", -1L, 1, null, null);
 
     UpdateOneModel<BsonDocument> model =
         (UpdateOneModel<BsonDocument>) write.serialize(reading, null);

@@ -1,0 +1,146 @@
+package org.saam.stream.functions;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.saam.common.records.Assignment;
+import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.records.MeasuredReading;
+
+/**
+ * Joins each reading to the person assigned to its location <em>at the reading's timestamp</em>
+ * (assignments are time-bounded, so a late reading still goes to whoever lived there then).
+ *
+ * <p>Assignment lists are kept in a small local cache (bounded, least recently used goes first,
+ * entries expire) and dropped when the directory announces a change, so Redis is asked once per
+ * location and expiry, not once per reading; concurrent misses for one location share one load. A
+ * reading from a location with nobody assigned at that time keeps no person and is counted.
+ *
+ * <p>Metrics: {@code assignmentCacheHits}, {@code assignmentLoads}, {@code
+ * assignmentInvalidations}, {@code readingsWithoutPerson}.
+ */
+public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, MeasuredReading> {
+  private static final long serialVersionUID = 1L;
+
+  private final AssignmentDirectory.Factory directoryFactory;
+  private final int maxLocations;
+  private final long expiryMillis;
+
+  private transient AssignmentDirectory directory;
+  private transient Map<String, Cached> cache;
+  private transient Map<String, CompletableFuture<List<Assignment>>> loading;
+  private transient Counter hits;
+  private transient Counter loads;
+  private transient Counter invalidations;
+  private transient Counter withoutPerson;
+
+  private record Cached(List<Assignment> assignments, long loadedAtMillis) {}
+
+  /**
+   * @param directoryFactory where assignments come from
+   * @param maxLocations how many locations the local cache holds
+   * @param expiryMillis how long a cached list is used (bounds staleness if a change message is
+   *     missed)
+   */
+  public AssignmentLookup(
+      AssignmentDirectory.Factory directoryFactory, int maxLocations, long expiryMillis) {
+    this.directoryFactory = directoryFactory;
+    this.maxLocations = maxLocations;
+    this.expiryMillis = expiryMillis;
+  }
+
+  @Override
+  public void open(Configuration parameters) throws Exception {
+    cache =
+        Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+                return size() > maxLocations;
+              }
+            });
+    loading = new ConcurrentHashMap<>();
+    var metrics = getRuntimeContext().getMetricGroup();
+    hits = metrics.counter("assignmentCacheHits");
+    loads = metrics.counter("assignmentLoads");
+    invalidations = metrics.counter("assignmentInvalidations");
+    withoutPerson = metrics.counter("readingsWithoutPerson");
+    directory = directoryFactory.open();
+    directory.onChange(
+        location -> {
+          cache.remove(location);
+          invalidations.inc();
+        });
+  }
+
+  @Override
+  public void asyncInvoke(MeasuredReading reading, ResultFuture<MeasuredReading> result) {
+    Cached cached = cache.get(reading.locationId());
+    if (cached != null && System.currentTimeMillis() - cached.loadedAtMillis() < expiryMillis) {
+      hits.inc();
+      result.complete(List.of(join(reading, cached.assignments())));
+      return;
+    }
+    assignmentsOf(reading.locationId())
+        .whenComplete(
+            (assignments, error) -> {
+              if (error != null) {
+                result.completeExceptionally(error);
+              } else {
+                result.complete(List.of(join(reading, assignments)));
+              }
+            });
+  }
+
+  private CompletableFuture<List<Assignment>> assignmentsOf(String location) {
+    CompletableFuture<List<Assignment>> pending = loading.get(location);
+    if (pending != null) {
+      return pending;
+    }
+    CompletableFuture<List<Assignment>> created = new CompletableFuture<>();
+    pending = loading.putIfAbsent(location, created);
+    if (pending != null) {
+      return pending;
+    }
+    loads.inc();
+    directory
+        .load(location)
+        .whenComplete(
+            (assignments, error) -> {
+              loading.remove(location, created);
+              if (error != null) {
+                created.completeExceptionally(error);
+              } else {
+                cache.put(location, new Cached(assignments, System.currentTimeMillis()));
+                created.complete(assignments);
+              }
+            });
+    return created;
+  }
+
+  private MeasuredReading join(MeasuredReading reading, List<Assignment> assignments) {
+    Instant at = Instant.ofEpochMilli(reading.tsMillis());
+    for (Assignment assignment : assignments) {
+      if (assignment.covers(at)) {
+        return reading.withPerson(assignment.userId().toString(), assignment.timeZone());
+      }
+    }
+    withoutPerson.inc();
+    return reading.withPerson(null, null);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (directory != null) {
+      directory.close();
+    }
+  }
+}
