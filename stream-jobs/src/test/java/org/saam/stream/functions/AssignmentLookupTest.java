@@ -1,0 +1,138 @@
+package org.saam.stream.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.saam.common.records.Assignment;
+import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.records.MeasuredReading;
+
+class AssignmentLookupTest {
+  private static final UUID ANA = UUID.randomUUID();
+  private static final UUID BOR = UUID.randomUUID();
+  private static final Instant MOVE = Instant.parse("2026-11-20T12:00:00Z");
+
+  /** A hand-written directory: fixed lists, a load counter and a switch to announce changes. */
+  static final class FakeDirectory implements AssignmentDirectory {
+    final Map<String, List<Assignment>> lists = new HashMap<>();
+    final List<String> loads = new ArrayList<>();
+    Consumer<String> listener;
+
+    @Override
+    public CompletableFuture<List<Assignment>> load(String locationId) {
+      loads.add(locationId);
+      return CompletableFuture.completedFuture(lists.getOrDefault(locationId, List.of()));
+    }
+
+    @Override
+    public void onChange(Consumer<String> listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private FakeDirectory directory;
+  private OneInputStreamOperatorTestHarness<MeasuredReading, MeasuredReading> harness;
+
+  @BeforeEach
+  void openLookup() throws Exception {
+    directory = new FakeDirectory();
+    directory.lists.put(
+        "loc-1",
+        List.of(
+            new Assignment(
+                UUID.randomUUID(),
+                "loc-1",
+                ANA,
+                Instant.parse("2026-01-01T00:00:00Z"),
+                MOVE,
+                "Europe/Rome"),
+            new Assignment(UUID.randomUUID(), "loc-1", BOR, MOVE, null, "Europe/Sofia")));
+    FakeDirectory shared = directory;
+    AssignmentDirectory.Factory factory = () -> shared;
+    harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new AsyncWaitOperatorFactory<>(
+                new AssignmentLookup(factory, 100, 60_000),
+                5_000,
+                100,
+                AsyncDataStream.OutputMode.ORDERED),
+            TypeInformation.of(MeasuredReading.class).createSerializer(new ExecutionConfig()));
+    harness.open();
+  }
+
+  @AfterEach
+  void closeLookup() throws Exception {
+    harness.close();
+  }
+
+  private static MeasuredReading reading(String location, Instant at) {
+    return new MeasuredReading(
+        location, "gw", 1, "bed.presence", "microhub_bed", at.toEpochMilli(), 1, null, null);
+  }
+
+  private List<MeasuredReading> joined(MeasuredReading... readings) throws Exception {
+    for (MeasuredReading reading : readings) {
+      harness.processElement(reading, reading.tsMillis());
+    }
+    harness.endInput();
+    return harness.extractOutputValues();
+  }
+
+  @Test
+  void joinsThePersonAssignedAtTheReadingsTimeEvenWhenReadingsArriveOutOfOrder() throws Exception {
+    List<MeasuredReading> out =
+        joined(
+            reading("loc-1", MOVE.plusSeconds(60)),
+            reading("loc-1", MOVE.minusSeconds(60)),
+            reading("loc-1", MOVE),
+            reading("loc-1", MOVE.minusMillis(1)));
+
+    assertThat(out)
+        .extracting(MeasuredReading::userId)
+        .containsExactly(BOR.toString(), ANA.toString(), BOR.toString(), ANA.toString());
+    assertThat(out.get(0).timeZone()).isEqualTo("Europe/Sofia");
+    assertThat(out.get(1).timeZone()).isEqualTo("Europe/Rome");
+  }
+
+  @Test
+  void readingsOfAnEmptyOrUnknownHomeKeepNoPerson() throws Exception {
+    List<MeasuredReading> out =
+        joined(reading("loc-1", Instant.parse("2025-06-01T00:00:00Z")), reading("loc-9", MOVE));
+
+    assertThat(out).extracting(MeasuredReading::userId).containsOnlyNulls();
+  }
+
+  @Test
+  void asksTheDirectoryOncePerLocationUntilAChangeIsAnnounced() throws Exception {
+    harness.processElement(reading("loc-1", MOVE), 1);
+    harness.processElement(reading("loc-1", MOVE.plusSeconds(1)), 2);
+    harness.processElement(reading("loc-1", MOVE.plusSeconds(2)), 3);
+    assertThat(directory.loads).containsExactly("loc-1");
+
+    directory.lists.put("loc-1", List.of());
+    directory.listener.accept("loc-1");
+    harness.processElement(reading("loc-1", MOVE.plusSeconds(3)), 4);
+    harness.endInput();
+
+    assertThat(directory.loads).containsExactly("loc-1", "loc-1");
+    assertThat(harness.extractOutputValues().get(3).userId()).isNull();
+  }
+}
