@@ -22,7 +22,7 @@ public final class SimulateCommand {
   public static final String USAGE =
       """
         simulate      simulate homes and publish their gateways' batches over MQTT (QoS 1)
-                      --homes 3  --days 7  --start 2026-11-16  --seed 42  --location-prefix loc-
+                      --homes 3  --days 7  --start 2026-11-09  --seed 42  --location-prefix loc-
                       --speed max|N (N simulated seconds per second)  --rate N (readings/s, fixed)
                       --batch-size 500  --flush-minutes 5  --buffer 1000  --give-up-after 600 (s)
                       --faults none|all|out-of-order,duplicates,malformed-json,unknown-source,

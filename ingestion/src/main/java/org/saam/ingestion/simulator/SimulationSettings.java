@@ -50,10 +50,10 @@ public record SimulationSettings(
     }
   }
 
-  /** Defaults: 3 homes, one week from 2026-11-16, seed 42, batches of 500, no faults. */
+  /** Defaults: 3 homes, one week from 2026-11-09, seed 42, batches of 500, no faults. */
   public static SimulationSettings defaults() {
     return new SimulationSettings(
-        "loc-", 3, LocalDate.of(2026, 11, 16), 7, 42, 500, 5, Set.of(), 0.02);
+        "loc-", 3, LocalDate.of(2026, 11, 9), 7, 42, 500, 5, Set.of(), 0.02);
   }
 
   public SimulationSettings withHomes(int value) {

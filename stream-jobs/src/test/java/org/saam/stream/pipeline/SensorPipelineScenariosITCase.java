@@ -1,0 +1,409 @@
+package org.saam.stream.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.flink.api.common.restartstrategy.RestartStrategies;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.CommonTestUtils;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.saam.common.codec.ReadingBatchCodec;
+import org.saam.common.records.Reading;
+import org.saam.common.records.ReadingBatch;
+import org.saam.ingestion.gateway.DemoHomes;
+import org.saam.ingestion.gateway.GatewayPublisher;
+import org.saam.ingestion.quarantine.Quarantine;
+import org.saam.ingestion.simulator.Simulation;
+import org.saam.ingestion.simulator.SimulationSettings;
+import org.saam.ingestion.testing.LocalStackEndpoints;
+import org.saam.ingestion.testing.TestReadingsQueue;
+import org.saam.stream.testing.MeasurementStore;
+import org.saam.stream.testing.PipelineRunner;
+import org.saam.stream.testing.TcpProxy;
+import org.saam.stream.testing.UserServiceClient;
+
+/**
+ * What a data scientist relies on, through real parts: people joined at the reading's time, every
+ * kind of bad input quarantined and replayable, nothing lost when a TaskManager or MongoDB goes
+ * away, and a simulated week stored completely.
+ */
+class SensorPipelineScenariosITCase {
+  private static final Instant NIGHT = Instant.parse("2026-11-21T23:00:00Z");
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(PipelineRunner.PARALLELISM)
+              .build());
+
+  private TestReadingsQueue queue;
+  private MeasurementStore store;
+  private GatewayPublisher gateway;
+  private JobClient job;
+  private String home;
+
+  @BeforeEach
+  void freshQueueDatabaseAndGateway() throws Exception {
+    queue = TestReadingsQueue.declare();
+    store = MeasurementStore.fresh();
+    gateway =
+        GatewayPublisher.connect(
+            LocalStackEndpoints.mqttUri(), "it-" + UUID.randomUUID(), null, null);
+    home = queue.locationPrefix() + "0001";
+  }
+
+  @AfterEach
+  void cancelJobAndCleanUp() throws Exception {
+    try {
+      if (job != null) {
+        job.cancel().get();
+      }
+    } finally {
+      gateway.close();
+      store.close();
+      queue.close();
+    }
+  }
+
+  private SensorPipelineOptions.Builder options() {
+    return PipelineRunner.options(queue.name(), store.databaseName());
+  }
+
+  private List<ReadingBatch> homeBatches(Duration span) {
+    return new DemoHomes(queue.locationPrefix(), 1, NIGHT, span, 5).batches();
+  }
+
+  private static long readingCount(List<ReadingBatch> batches) {
+    return batches.stream().mapToLong(b -> b.readings().size()).sum();
+  }
+
+  private void publishShuffled(List<ReadingBatch> batches) throws Exception {
+    List<ReadingBatch> shuffled = new ArrayList<>(batches);
+    Collections.shuffle(shuffled, new Random(7));
+    for (ReadingBatch batch : shuffled) {
+      gateway.publish(batch);
+    }
+  }
+
+  private void waitForSamples(long expected, long timeoutMillis) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (store.sampleCount() < expected) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(
+            "only " + store.sampleCount() + " of " + expected + " samples stored");
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  @Test
+  void readingsBeforeAReassignmentBelongToTheFirstPersonAndAfterItToTheSecond(
+      @InjectMiniCluster MiniCluster cluster) throws Exception {
+    Instant move = Instant.parse("2026-11-22T00:00:00Z");
+    UserServiceClient users = UserServiceClient.asAdmin();
+    String ana = users.createPerson("Ana", "Europe/Ljubljana");
+    String bor = users.createPerson("Bor", "Europe/Sofia");
+    users.post("/v1/locations", Map.of("location_id", home));
+    users.post(
+        "/v1/locations/" + home + "/assignments",
+        Map.of("user_id", ana, "valid_from", "2026-11-01T00:00:00Z", "valid_to", move.toString()));
+    users.post(
+        "/v1/locations/" + home + "/assignments",
+        Map.of("user_id", bor, "valid_from", move.toString()));
+    List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(120));
+    job = PipelineRunner.start(cluster, options().build());
+
+    publishShuffled(batches);
+    waitForSamples(readingCount(batches), 60_000);
+
+    long beforeMove =
+        batches.stream()
+            .flatMap(b -> b.readings().stream())
+            .filter(r -> r.ts().isBefore(move))
+            .count();
+    long anaSamples = 0;
+    long borSamples = 0;
+    for (Document bucket : store.buckets()) {
+      long samples = bucket.get("samples", Document.class).size();
+      Instant hour = bucket.getDate("hour").toInstant();
+      if (ana.equals(bucket.getString("user_id"))) {
+        assertThat(hour).isBefore(move);
+        assertThat(bucket.getString("_id")).endsWith("|" + ana);
+        anaSamples += samples;
+      } else {
+        assertThat(bucket.getString("user_id")).isEqualTo(bor);
+        assertThat(hour).isAfterOrEqualTo(move);
+        borSamples += samples;
+      }
+    }
+    assertThat(anaSamples).isEqualTo(beforeMove);
+    assertThat(borSamples).isEqualTo(readingCount(batches) - beforeMove);
+  }
+
+  @Test
+  void eachKindOfBadInputIsQuarantinedWithItsReasonAndReplayAfterACatalogueChangeStoresIt(
+      @InjectMiniCluster MiniCluster cluster, @TempDir Path folder) throws Exception {
+    Path narrowCatalogue = folder.resolve("catalogue.yaml");
+    try (InputStream full = getClass().getResourceAsStream("/saam/catalogue.yaml")) {
+      String yaml = new String(full.readAllBytes(), StandardCharsets.UTF_8);
+      // The same catalogue before the power monitor was added: no pmc.power_w, no pmc_device view.
+      yaml = yaml.replaceAll("(?s)  - id: pmc\\.power_w\\n(    [^\\n]*\\n)+", "");
+      yaml = yaml.replaceAll("(?s)  - name: pmc_device\\n(    [^\\n]*\\n)+", "");
+      Files.writeString(narrowCatalogue, yaml);
+    }
+    job =
+        PipelineRunner.start(cluster, options().cataloguePath(narrowCatalogue.toString()).build());
+    String topic = GatewayPublisher.topicOf(home);
+    Instant at = Instant.parse("2026-11-21T10:00:00Z");
+    ReadingBatchCodec codec = new ReadingBatchCodec();
+    gateway.publish(
+        new ReadingBatch(
+            "gw-" + home,
+            home,
+            at,
+            1,
+            List.of(
+                new Reading("bed.presence", at, 1),
+                new Reading("pmc.power_w", at, 120),
+                new Reading("pmc.power_w", at.plusSeconds(60), 130),
+                new Reading("bed.teleport", at, 1),
+                new Reading("bracelet.hr", at, 400),
+                new Reading("bed.presence", Instant.parse("2027-01-01T00:00:00Z"), 1))));
+    String header =
+        "\"gateway_id\":\"gw-"
+            + home
+            + "\",\"location_id\":\""
+            + home
+            + "\",\"sent_at\":\"2026-11-21T10:00:00Z\"";
+    gateway.publishRaw(
+        topic,
+        ("{"
+                + header
+                + ",\"seq\":2,\"readings\":[{\"source_id\":\"bed.presence\",\"ts\":\"2026-11-21T10:02:00Z\",\"value\":1e400},"
+                + "{\"source_id\":\"bed.presence\",\"ts\":\"21/11/2026\",\"value\":1},{\"ts\":\"2026-11-21T10:02:00Z\",\"value\":1}]}")
+            .getBytes());
+    gateway.publishRaw(topic, "{not json".getBytes());
+    gateway.publishRaw(
+        topic,
+        ("{\"padding\":\""
+                + "x".repeat(300 * 1024)
+                + "\","
+                + header
+                + ",\"seq\":3,\"readings\":[]}")
+            .getBytes());
+    gateway.publishRaw(
+        topic,
+        codec.encode(
+            new ReadingBatch(
+                "gw-x",
+                queue.locationPrefix() + "0002",
+                at,
+                4,
+                List.of(new Reading("bed.presence", at, 1)))));
+    gateway.publishRaw(
+        topic,
+        ("{\"gateway_id\":\"GW.1\",\"location_id\":\""
+                + home
+                + "\",\"sent_at\":\"2026-11-21T10:00:00Z\",\"seq\":5,\"readings\":[]}")
+            .getBytes());
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 1001; i++) {
+      many.append(i == 0 ? "" : ",")
+          .append("{\"source_id\":\"bed.presence\",\"ts\":\"2026-11-21T10:00:00Z\",\"value\":1}");
+    }
+    gateway.publishRaw(
+        topic, ("{" + header + ",\"seq\":6,\"readings\":[" + many + "]}").getBytes());
+
+    List<String> expectedReasons =
+        List.of(
+            "unknown_source",
+            "out_of_range",
+            "future_timestamp",
+            "non_finite_value",
+            "bad_timestamp",
+            "missing_field",
+            "malformed_json",
+            "oversize_batch",
+            "location_mismatch",
+            "bad_identifier",
+            "too_many_readings");
+    CommonTestUtils.waitUntilCondition(
+        () ->
+            store.quarantine().stream().map(d -> d.getString("reason")).distinct().count()
+                == expectedReasons.size(),
+        200L);
+    assertThat(store.quarantine())
+        .extracting(d -> d.getString("reason"))
+        .containsAll(expectedReasons);
+    assertThat(store.quarantine())
+        .filteredOn(d -> d.getString("reason").equals("unknown_source"))
+        .hasSize(3);
+    waitForSamples(1, 30_000);
+    assertThat(store.sampleCount("bed.presence"))
+        .as("the valid reading of the batch is stored")
+        .isEqualTo(1);
+
+    // The catalogue learns pmc.power_w: restart the job with it, then replay what was refused.
+    job.cancel().get();
+    job = PipelineRunner.start(cluster, options().build());
+    int replayed;
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(LocalStackEndpoints.amqpHost());
+    factory.setPort(LocalStackEndpoints.amqpPort());
+    try (com.mongodb.client.MongoClient mongo =
+            com.mongodb.client.MongoClients.create(LocalStackEndpoints.mongoUri());
+        Connection connection = factory.newConnection();
+        Channel channel = connection.createChannel()) {
+      Quarantine quarantine =
+          new Quarantine(mongo.getDatabase(store.databaseName()).getCollection("quarantine"));
+      replayed = quarantine.replay(channel, "unknown_source", home);
+    }
+
+    assertThat(replayed).isEqualTo(3);
+    CommonTestUtils.waitUntilCondition(() -> store.sampleCount("pmc.power_w") == 2, 200L);
+    CommonTestUtils.waitUntilCondition(
+        () ->
+            store.quarantine().stream()
+                .anyMatch(
+                    d ->
+                        d.getString("reason").equals("unknown_source")
+                            && d.get("replayed_at") == null
+                            && d.getString("raw").contains("bed.teleport")),
+        200L);
+  }
+
+  @Test
+  void losesAndDuplicatesNothingWhenTheTaskManagerIsRestarted(
+      @InjectMiniCluster MiniCluster cluster) throws Exception {
+    List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(240));
+    long readings = readingCount(batches);
+    job =
+        PipelineRunner.start(
+            cluster,
+            options().build(),
+            Function.identity(),
+            env -> {
+              env.setRestartStrategy(RestartStrategies.fixedDelayRestart(20, 500));
+              return env;
+            });
+    int half = batches.size() / 2;
+    for (ReadingBatch batch : batches.subList(0, half)) {
+      gateway.publish(batch);
+    }
+    CommonTestUtils.waitUntilCondition(() -> store.sampleCount() > 0, 100L);
+
+    cluster.terminateTaskManager(0).get();
+    cluster.startTaskManager();
+    for (ReadingBatch batch : batches.subList(half, batches.size())) {
+      gateway.publish(batch);
+    }
+
+    waitForSamples(readings, 120_000);
+    Thread.sleep(1_000); // anything redelivered after the restart would show as extra samples now
+    assertThat(store.sampleCount()).isEqualTo(readings);
+  }
+
+  @Test
+  void storesEverythingAfterMongoWasUnreachableForThirtySeconds(
+      @InjectMiniCluster MiniCluster cluster) throws Exception {
+    List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(180));
+    long readings = readingCount(batches);
+    int mongoPort =
+        Integer.parseInt(LocalStackEndpoints.mongoUri().replaceAll(".*:(\\d+).*", "$1"));
+    try (TcpProxy proxy = new TcpProxy(mongoPort)) {
+      SensorPipelineOptions viaProxy =
+          options()
+              .mongoUri(
+                  "mongodb://127.0.0.1:"
+                      + proxy.port()
+                      + "/?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000")
+              .build();
+      job =
+          PipelineRunner.start(
+              cluster,
+              viaProxy,
+              Function.identity(),
+              env -> {
+                env.setRestartStrategy(RestartStrategies.fixedDelayRestart(100, 1000));
+                return env;
+              });
+      int third = batches.size() / 3;
+      for (ReadingBatch batch : batches.subList(0, third)) {
+        gateway.publish(batch);
+      }
+      CommonTestUtils.waitUntilCondition(() -> store.sampleCount() > 0, 100L);
+
+      proxy.cut();
+      for (ReadingBatch batch : batches.subList(third, batches.size())) {
+        gateway.publish(batch);
+      }
+      Thread.sleep(30_000);
+      long duringOutage = store.sampleCount();
+      proxy.restore();
+
+      waitForSamples(readings, 120_000);
+      assertThat(duringOutage).isLessThan(readings);
+      assertThat(store.sampleCount()).isEqualTo(readings);
+    }
+  }
+
+  @Test
+  void aSimulatedWeekIsFullyStoredWithPerSourceCountsAsSent(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
+    Simulation simulation =
+        new Simulation(
+            SimulationSettings.defaults()
+                .withLocationPrefix(queue.locationPrefix())
+                .withHomes(1)
+                .withDays(7));
+    List<Simulation.Message> messages = new ArrayList<>();
+    simulation.run(messages::add, Simulation.Pacer.FULL_SPEED);
+    job = PipelineRunner.start(cluster, options().build());
+    long started = System.nanoTime();
+
+    for (Simulation.Message message : messages) {
+      gateway.publishRaw(message.topic(), message.payload());
+    }
+    waitForSamples(simulation.readings(), 240_000);
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    JsonNode perSource = simulation.report().get("sent").get("per_source");
+    perSource
+        .fields()
+        .forEachRemaining(
+            entry ->
+                assertThat(store.sampleCount(entry.getKey()))
+                    .as(entry.getKey())
+                    .isEqualTo(entry.getValue().asLong()));
+    assertThat(store.sampleCount()).isEqualTo(simulation.readings());
+    System.out.printf(
+        "simulated week: %d readings stored in %.1f s%n", simulation.readings(), seconds);
+  }
+}

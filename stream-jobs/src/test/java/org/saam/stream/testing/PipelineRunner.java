@@ -1,0 +1,68 @@
+package org.saam.stream.testing;
+
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.restartstrategy.RestartStrategies;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.CommonTestUtils;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.saam.ingestion.testing.LocalStackEndpoints;
+import org.saam.stream.pipeline.SensorPipelineJob;
+import org.saam.stream.pipeline.SensorPipelineOptions;
+import org.saam.stream.records.MeasuredReading;
+
+/** Starts sensor-pipeline on a test's MiniCluster with the test's queue and database. */
+public final class PipelineRunner {
+  public static final int PARALLELISM = 2;
+
+  private PipelineRunner() {}
+
+  /** Options for the test's queue and database, with fast checkpoints. */
+  public static SensorPipelineOptions.Builder options(String queue, String database) {
+    return SensorPipelineOptions.builder()
+        .rabbitHost(LocalStackEndpoints.amqpHost())
+        .rabbitPort(LocalStackEndpoints.amqpPort())
+        .queue(queue)
+        .prefetch(200)
+        .mongoUri(LocalStackEndpoints.mongoUri())
+        .mongoDatabase(database)
+        .sinkBatchSize(500)
+        .sinkBatchIntervalMs(100)
+        .checkpointInterval(Duration.ofMillis(300))
+        .maxFutureMillis(7L * 24 * 3_600_000);
+  }
+
+  /** Submits the job and waits until every task runs. */
+  public static JobClient start(
+      MiniCluster cluster,
+      SensorPipelineOptions options,
+      Function<Sink<MeasuredReading>, Sink<MeasuredReading>> wrapMeasurementSink,
+      UnaryOperator<StreamExecutionEnvironment> configure)
+      throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(PARALLELISM);
+    SensorPipelineJob.configure(env, options);
+    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 200));
+    configure.apply(env);
+    new SensorPipelineJob(
+            SensorPipelineJob.queueSource(options),
+            wrapMeasurementSink.apply(SensorPipelineJob.measurementSink(options)),
+            SensorPipelineJob.quarantineSink(options),
+            SensorPipelineJob.completenessSink(options),
+            SensorPipelineJob.catalogue(options),
+            SensorPipelineJob.assignmentDirectory(options),
+            options)
+        .build(env);
+    JobClient client = env.executeAsync(SensorPipelineJob.NAME);
+    CommonTestUtils.waitForAllTaskRunning(cluster, client.getJobID(), false);
+    return client;
+  }
+
+  public static JobClient start(MiniCluster cluster, SensorPipelineOptions options)
+      throws Exception {
+    return start(cluster, options, Function.identity(), env -> env);
+  }
+}
