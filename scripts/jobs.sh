@@ -147,7 +147,7 @@ run_demo() {
   [ -n "$published" ] || die "publishing failed"
 
   step "waiting for the readings to be stored in MongoDB"
-  locations=$(seq -f 'loc-%04g' -s, 1 "$homes")
+  locations=$(seq -f 'demo-%04g' -s, 1 "$homes")
   count_args=(count-samples --from "$start_at" --minutes "$minutes" --locations "$locations")
   while :; do
     stored=$(java -jar "$(jar_of local-stack)" "${count_args[@]}")
@@ -181,7 +181,7 @@ Demo accounts of realm 'saam' (local stack only; user / password):
       http://127.0.0.1:8180/realms/saam/protocol/openid-connect/token
 
 Look at the data:
-  java -jar $(realpath --relative-to="$PWD" "$(jar_of local-stack)") show-bucket --location loc-0001 --source bed.presence
+  java -jar $(realpath --relative-to="$PWD" "$(jar_of local-stack)") show-bucket --location demo-0001 --source bed.presence
   (any MongoDB client works too: mongodb://127.0.0.1:27017, database saam)
 Stop everything with ./saam down.
 EOF

@@ -252,7 +252,7 @@ public final class IngestionCommand {
     long seed = Long.parseLong(options.getOrDefault("seed", "42"));
     Instant start = Instant.parse(options.getOrDefault("start", "2026-11-21T23:00:00Z"));
     List<ReadingBatch> batches =
-        new DemoHomes("loc-", homes, start, Duration.ofMinutes(minutes), seed).batches();
+        new DemoHomes("demo-", homes, start, Duration.ofMinutes(minutes), seed).batches();
     long readings = 0;
     try (GatewayPublisher publisher =
         GatewayPublisher.connect(
