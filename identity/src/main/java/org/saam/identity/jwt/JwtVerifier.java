@@ -146,7 +146,8 @@ public final class JwtVerifier {
           claims.getStringClaim("azp"),
           scopes,
           roles,
-          claims.getExpirationTime().toInstant());
+          claims.getExpirationTime().toInstant(),
+          claims.getStringClaim("saam_user_id"));
     } catch (ParseException | ClassCastException e) {
       throw TokenRejectedException.unauthorized("token claims have unexpected types", e);
     }

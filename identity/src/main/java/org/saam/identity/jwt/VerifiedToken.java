@@ -12,6 +12,7 @@ import java.util.Set;
  * @param scopes the granted scopes
  * @param roles the realm roles
  * @param expiresAt when it expires
+ * @param saamUserId the person's user-service id (claim {@code saam_user_id}), or {@code null}
  */
 public record VerifiedToken(
     String subject,
@@ -19,7 +20,8 @@ public record VerifiedToken(
     String clientId,
     Set<String> scopes,
     Set<String> roles,
-    Instant expiresAt) {
+    Instant expiresAt,
+    String saamUserId) {
 
   public boolean hasRole(String role) {
     return roles.contains(role);

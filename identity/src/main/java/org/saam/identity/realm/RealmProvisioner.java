@@ -18,6 +18,7 @@ import org.keycloak.representations.idm.RealmEventsConfigRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.representations.userprofile.config.UPConfig;
 
 /**
  * Applies {@link SaamRealm} to a Keycloak server. Idempotent: what exists is brought in line, what
@@ -49,6 +50,7 @@ public final class RealmProvisioner {
         changes.add("role " + role + " created");
       }
     }
+    allowAdminManagedAttributes(realm);
     Map<String, String> scopeIds = new HashMap<>();
     for (ClientScopeRepresentation scope : realm.clientScopes().findAll()) {
       scopeIds.put(scope.getName(), scope.getId());
@@ -109,6 +111,19 @@ public final class RealmProvisioner {
     return realm;
   }
 
+  /**
+   * Keycloak 24+ drops user attributes its user profile does not declare; the user service keeps
+   * the person's id in attribute {@code saam_user_id}, editable by administrators only.
+   */
+  private void allowAdminManagedAttributes(RealmResource realm) {
+    UPConfig profile = realm.users().userProfile().getConfiguration();
+    if (profile.getUnmanagedAttributePolicy() != UPConfig.UnmanagedAttributePolicy.ADMIN_EDIT) {
+      profile.setUnmanagedAttributePolicy(UPConfig.UnmanagedAttributePolicy.ADMIN_EDIT);
+      realm.users().userProfile().update(profile);
+      changes.add("user attributes outside the profile kept (administrators edit them)");
+    }
+  }
+
   private String ensureApiScope(
       RealmResource realm, Map<String, String> scopeIds, String name, String audience) {
     String id = scopeIds.get(name);
@@ -124,6 +139,24 @@ public final class RealmProvisioner {
     }
     List<ProtocolMapperRepresentation> mappers =
         realm.clientScopes().get(id).getProtocolMappers().getMappers();
+    boolean hasPerson = mappers.stream().anyMatch(m -> m.getName().equals("saam user id"));
+    if (!hasPerson) {
+      // Tokens name the person's user-service id, so services can check "own data only".
+      ProtocolMapperRepresentation person = new ProtocolMapperRepresentation();
+      person.setName("saam user id");
+      person.setProtocol("openid-connect");
+      person.setProtocolMapper("oidc-usermodel-attribute-mapper");
+      person.setConfig(
+          Map.of(
+              "user.attribute", "saam_user_id",
+              "claim.name", "saam_user_id",
+              "jsonType.label", "String",
+              "access.token.claim", "true",
+              "id.token.claim", "false",
+              "userinfo.token.claim", "false"));
+      realm.clientScopes().get(id).getProtocolMappers().createMapper(person).close();
+      changes.add("client scope " + name + " carries claim saam_user_id");
+    }
     boolean hasAudience =
         mappers.stream().anyMatch(m -> m.getProtocolMapper().equals("oidc-audience-mapper"));
     if (!hasAudience) {

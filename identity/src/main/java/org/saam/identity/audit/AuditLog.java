@@ -1,4 +1,4 @@
-package org.saam.users.audit;
+package org.saam.identity.audit;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.io.IOException;
