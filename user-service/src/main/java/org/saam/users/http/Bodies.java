@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import org.saam.identity.http.ProblemException;
 
 /** Reading request bodies and parameters, with problem answers for what cannot be read. */
 final class Bodies {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.Assignment;
+import org.saam.identity.http.ProblemException;
 import org.saam.users.cache.PeopleCache;
 import org.saam.users.store.Database;
 import org.saam.users.store.LocationStore;

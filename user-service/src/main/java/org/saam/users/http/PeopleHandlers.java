@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.saam.common.records.Assignment;
+import org.saam.identity.http.ProblemException;
 import org.saam.identity.jwt.VerifiedToken;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;

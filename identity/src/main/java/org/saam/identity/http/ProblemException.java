@@ -1,4 +1,4 @@
-package org.saam.users.http;
+package org.saam.identity.http;
 
 import java.util.Map;
 

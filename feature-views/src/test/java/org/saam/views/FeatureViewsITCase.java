@@ -1,0 +1,339 @@
+package org.saam.views;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.saam.identity.realm.RealmProvisioner;
+import org.saam.identity.realm.SaamRealm;
+import org.saam.identity.testing.KeycloakTokens;
+import org.saam.views.query.Blocking;
+
+/**
+ * The query service against the MongoDB-wire server and real Keycloak tokens. Measurement buckets
+ * are written directly in the documented layout (ARCHITECTURE.md, section 3).
+ */
+class FeatureViewsITCase {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
+  private static final String LOCATION = "it-views";
+  private static final String PERSON = UUID.randomUUID().toString();
+  private static final String OTHER = UUID.randomUUID().toString();
+
+  private static FeatureViewsService service;
+  private static MongoClient mongo;
+  private static String database;
+  private static String scientist;
+  private static final List<double[]> SAMPLES = new ArrayList<>(); // [ts, value] of bed.movement
+
+  @BeforeAll
+  static void seedAndStart() throws Exception {
+    database = "saam_views_it_" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
+    mongo = MongoClients.create("mongodb://127.0.0.1:27017");
+    var measurements = mongo.getDatabase(database).getCollection("measurements");
+    List<Document> buckets = new ArrayList<>();
+    for (int hour = 0; hour < 6; hour++) {
+      long start = DAY.toEpochMilli() + hour * 3_600_000L;
+      Document movement = new Document();
+      Document presence = new Document();
+      double min = Double.MAX_VALUE;
+      double max = -Double.MAX_VALUE;
+      for (int minute = 0; minute < 60; minute += 5) {
+        long ts = start + minute * 60_000L;
+        double value = (hour * 7 + minute) % 40;
+        movement.append(String.valueOf(ts), value);
+        presence.append(String.valueOf(ts + 1000), hour < 4 ? 1.0 : 0.0);
+        SAMPLES.add(new double[] {ts, value});
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+      }
+      String user = hour < 3 ? PERSON : OTHER;
+      buckets.add(bucket("bed.movement", start, user, movement, min, max));
+      buckets.add(bucket("bed.presence", start, user, presence, 0, 1));
+    }
+    Blocking.await(measurements.insertMany(buckets));
+    service =
+        FeatureViewsService.start(
+            FeatureViewsConfig.fromEnvironment(Map.of())
+                .withPort(0)
+                .withDatabase(database)
+                .withMaxRows(1000));
+    scientist = KeycloakTokens.demoToken("data-scientist", "openid sensorapi");
+  }
+
+  private static Document bucket(
+      String source, long hour, String user, Document samples, double min, double max) {
+    return new Document("_id", LOCATION + "|" + source + "|" + hour / 1000 + "|" + user)
+        .append("location_id", LOCATION)
+        .append("user_id", user)
+        .append("source_id", source)
+        .append("device", "microhub_bed")
+        .append("hour", new Date(hour))
+        .append("samples", samples)
+        .append("min", min)
+        .append("max", max);
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+    Blocking.await(mongo.getDatabase(database).drop());
+    mongo.close();
+  }
+
+  private static HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String data(String query) {
+    return "/v1/views/microhub_bed/data?location_id="
+        + LOCATION
+        + "&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z"
+        + query;
+  }
+
+  @Test
+  void returnsExactlyTheStoredSamplesInTimeOrderAcrossHourBuckets() throws Exception {
+    HttpResponse<String> response = get(data("&source_id=bed.movement"), scientist);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : response.body().split("\n")) {
+      rows.add(JSON.readTree(line));
+    }
+    assertThat(rows).hasSize(SAMPLES.size());
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(Instant.parse(rows.get(i).get("ts").asText()).toEpochMilli())
+          .isEqualTo((long) SAMPLES.get(i)[0]);
+      assertThat(rows.get(i).get("value").asDouble()).isEqualTo(SAMPLES.get(i)[1]);
+    }
+    assertThat(rows.get(0).get("user_id").asText()).isEqualTo(PERSON);
+    assertThat(response.headers().firstValue("X-Next-Cursor")).isEmpty();
+  }
+
+  @Test
+  void pagingWithTheCursorLosesAndRepeatsNothing() throws Exception {
+    List<String> all = List.of(get(data(""), scientist).body().split("\n"));
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      HttpResponse<String> page =
+          get(data("&limit=17" + (cursor == null ? "" : "&cursor=" + cursor)), scientist);
+      assertThat(page.statusCode()).isEqualTo(200);
+      paged.addAll(List.of(page.body().split("\n")));
+      cursor = page.headers().firstValue("X-Next-Cursor").orElse(null);
+      pages++;
+    } while (cursor != null && pages < 100);
+
+    assertThat(all).hasSize(SAMPLES.size() * 2);
+    assertThat(paged).containsExactlyElementsOf(all);
+    assertThat(pages).isEqualTo((all.size() + 16) / 17);
+  }
+
+  @Test
+  void csvParsesIntoTheSameValues() throws Exception {
+    HttpResponse<String> csv = get(data("&source_id=bed.movement&format=csv"), scientist);
+
+    assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    List<String> lines =
+        new BufferedReader(new StringReader(csv.body())).lines().collect(Collectors.toList());
+    assertThat(lines.get(0)).isEqualTo("ts,source_id,value,location_id,user_id");
+    assertThat(lines).hasSize(SAMPLES.size() + 1);
+    for (int i = 1; i < lines.size(); i++) {
+      String[] cells = lines.get(i).split(",", -1);
+      assertThat(cells).hasSize(5);
+      assertThat(Instant.parse(cells[0]).toEpochMilli()).isEqualTo((long) SAMPLES.get(i - 1)[0]);
+      assertThat(Double.parseDouble(cells[2])).isEqualTo(SAMPLES.get(i - 1)[1]);
+    }
+  }
+
+  @Test
+  void summariesEqualWhatTheRawSamplesGive() throws Exception {
+    HttpResponse<String> response =
+        get(
+            "/v1/views/microhub_bed/summary?location_id="
+                + LOCATION
+                + "&from=2026-11-20T00:00:00Z&to=2026-11-20T06:00:00Z&source_id=bed.movement&bucket=PT2H",
+            scientist);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode buckets = JSON.readTree(response.body()).get("buckets");
+    assertThat(buckets).hasSize(3);
+    for (JsonNode bucket : buckets) {
+      long start = Instant.parse(bucket.get("bucket_start").asText()).toEpochMilli();
+      var values =
+          SAMPLES.stream()
+              .filter(s -> s[0] >= start && s[0] < start + 7_200_000L)
+              .mapToDouble(s -> s[1])
+              .summaryStatistics();
+      assertThat(bucket.get("count").asLong()).isEqualTo(values.getCount());
+      assertThat(bucket.get("min").asDouble()).isEqualTo(values.getMin());
+      assertThat(bucket.get("max").asDouble()).isEqualTo(values.getMax());
+      assertThat(bucket.get("mean").asDouble())
+          .isCloseTo(values.getAverage(), org.assertj.core.data.Offset.offset(1e-9));
+    }
+  }
+
+  @Test
+  void listsTheTwelveDeviceViewsAndSevenDomainViews() throws Exception {
+    JsonNode views = JSON.readTree(get("/v1/views", scientist).body()).get("views");
+
+    assertThat(views).hasSize(19);
+    assertThat(views.findValuesAsText("kind").stream().filter("device"::equals)).hasSize(12);
+  }
+
+  @Test
+  void badTokensAre401AndWrongScopeIs403() throws Exception {
+    String userApiOnly = KeycloakTokens.demoToken("data-scientist", "openid userapi");
+    String[] parts = scientist.split("\\.");
+    String tampered =
+        parts[0] + "." + parts[1].substring(0, parts[1].length() - 4) + "AAAA." + parts[2];
+
+    assertThat(get(data(""), null).statusCode()).isEqualTo(401);
+    assertThat(get(data(""), tampered).statusCode()).isEqualTo(401);
+    assertThat(get(data(""), "eyJhbGciOiJub25lIn0." + parts[1] + ".").statusCode()).isEqualTo(401);
+    HttpResponse<String> wrongScope = get(data(""), userApiOnly);
+    assertThat(wrongScope.statusCode()).isEqualTo(403);
+    assertThat(wrongScope.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+    assertThat(get(data(""), KeycloakTokens.demoToken("operator", "openid sensorapi")).statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void participantReadsOwnDataOnly() throws Exception {
+    String username = "it-participant-" + UUID.randomUUID().toString().substring(0, 8);
+    try (Keycloak admin = KeycloakTokens.admin()) {
+      var realm = admin.realm(SaamRealm.REALM);
+      UserRepresentation user = new UserRepresentation();
+      user.setUsername(username);
+      user.setEnabled(true);
+      user.setEmail(username + "@example.org");
+      user.setEmailVerified(true);
+      user.setFirstName("It");
+      user.setLastName("Participant");
+      user.setAttributes(Map.of("saam_user_id", List.of(PERSON)));
+      String id = RealmProvisioner.createdId(realm.users().create(user), username);
+      CredentialRepresentation password = new CredentialRepresentation();
+      password.setType(CredentialRepresentation.PASSWORD);
+      password.setValue("it-pass-1");
+      password.setTemporary(false);
+      realm.users().get(id).resetPassword(password);
+      realm
+          .users()
+          .get(id)
+          .roles()
+          .realmLevel()
+          .add(List.of(realm.roles().get("participant").toRepresentation()));
+      try {
+        String token =
+            KeycloakTokens.passwordGrant(
+                    SaamRealm.CLI_CLIENT, username, "it-pass-1", "openid sensorapi")
+                .get("access_token")
+                .asText();
+        String own =
+            "/v1/views/microhub_bed/data?user_id="
+                + PERSON
+                + "&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z";
+        String others =
+            "/v1/views/microhub_bed/data?user_id="
+                + OTHER
+                + "&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z";
+
+        HttpResponse<String> mine = get(own, token);
+        assertThat(mine.statusCode()).isEqualTo(200);
+        assertThat(mine.body().lines())
+            .isNotEmpty()
+            .allSatisfy(line -> assertThat(line).contains(PERSON));
+        assertThat(get(others, token).statusCode()).isEqualTo(403);
+        assertThat(get(data(""), token).statusCode()).as("by location").isEqualTo(403);
+      } finally {
+        realm.users().get(id).remove();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "&source_id=ecg.hr",
+        "&from=yesterday",
+        "&to=2026-11-19T00:00:00Z&from=2026-11-20T00:00:00Z",
+        "&source_id[$ne]=x",
+        "&limit=100000",
+        "&format=xml",
+        "&cursor=bm90LWEtY3Vyc29y"
+      })
+  void refusesBadParametersWith400(String extra) throws Exception {
+    String base = "/v1/views/microhub_bed/data?location_id=" + LOCATION;
+    String query =
+        extra.contains("from=")
+            ? base + extra + (extra.contains("to=") ? "" : "&to=2026-11-21T00:00:00Z")
+            : base + "&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z" + extra;
+    HttpResponse<String> response =
+        get(query.replace("[", "%5B").replace("]", "%5D").replace("$", "%24"), scientist);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+  }
+
+  @Test
+  void operatorInjectionInValuesIs400() throws Exception {
+    String injected = URLEncoder.encode("{\"$gt\":\"\"}", StandardCharsets.UTF_8);
+    HttpResponse<String> location =
+        get(
+            "/v1/views/microhub_bed/data?location_id="
+                + injected
+                + "&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z",
+            scientist);
+    HttpResponse<String> where =
+        get(data("&source_id=" + URLEncoder.encode("$where", StandardCharsets.UTF_8)), scientist);
+    HttpResponse<String> range =
+        get(
+            "/v1/views/microhub_bed/data?location_id="
+                + LOCATION
+                + "&from=2026-01-01T00:00:00Z&to=2026-11-21T00:00:00Z",
+            scientist);
+
+    assertThat(location.statusCode()).isEqualTo(400);
+    assertThat(where.statusCode()).isEqualTo(400);
+    assertThat(range.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(range.body()).get("detail").asText())
+        .contains("at most 31 days", "summary");
+  }
+}
