@@ -206,6 +206,7 @@ jar_of() {
     stream-jobs) printf '%s\n' "$SAAM_ROOT/stream-jobs/target/saam-stream-jobs-$SAAM_VERSION-job.jar" ;;
     identity) printf '%s\n' "$SAAM_ROOT/identity/target/saam-identity-$SAAM_VERSION-cli.jar" ;;
     user-service) printf '%s\n' "$SAAM_ROOT/user-service/target/saam-user-service-$SAAM_VERSION-app.jar" ;;
+    feature-views) printf '%s\n' "$SAAM_ROOT/feature-views/target/saam-feature-views-$SAAM_VERSION-app.jar" ;;
   esac
 }
 

@@ -170,6 +170,7 @@ ${C_BOLD}SAAM demo${C_OFF}
   RabbitMQ management          : http://127.0.0.1:15672 (guest / guest)
   Keycloak admin console       : http://127.0.0.1:8180 ($SAAM_KEYCLOAK_ADMIN / $SAAM_KEYCLOAK_ADMIN_PASSWORD)
   user service                 : http://127.0.0.1:8090/health
+  feature views (data API)     : http://127.0.0.1:8091/openapi.json
 
 Demo accounts of realm 'saam' (local stack only; user / password):
   participant-demo / participant-demo-pass      caregiver-demo / caregiver-demo-pass
@@ -181,6 +182,11 @@ Demo accounts of realm 'saam' (local stack only; user / password):
       http://127.0.0.1:8180/realms/saam/protocol/openid-connect/token
 
 Look at the data:
+  T=\$(curl -s -d grant_type=password -d client_id=saam-cli -d username=data-scientist-demo \\
+      -d password=data-scientist-demo-pass -d scope="openid sensorapi" \\
+      http://127.0.0.1:8180/realms/saam/protocol/openid-connect/token | jq -r .access_token)
+  curl -s -H "Authorization: Bearer \$T" \\
+    "http://127.0.0.1:8091/v1/views/microhub_bed/data?location_id=demo-0001&from=$start_at&to=$(date -u +%Y-%m-%dT%H:%M:%SZ)&format=csv" | head
   java -jar $(realpath --relative-to="$PWD" "$(jar_of local-stack)") show-bucket --location demo-0001 --source bed.presence
   (any MongoDB client works too: mongodb://127.0.0.1:27017, database saam)
 Stop everything with ./saam down.

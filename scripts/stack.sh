@@ -1,7 +1,7 @@
 # The local stack: every server the platform uses, on 127.0.0.1, installed and started by this
 # script, stopped by recorded PID. Sourced by ./saam.
 
-ALL_COMPONENTS=(rabbitmq redis postgres mongo kafka elasticsearch keycloak flink user-service)
+ALL_COMPONENTS=(rabbitmq redis postgres mongo kafka elasticsearch keycloak flink user-service feature-views)
 
 ES_VERSION="8.19.4"
 KEYCLOAK_VERSION="26.5.6"
@@ -23,6 +23,7 @@ component_port() {
     keycloak) echo 8180 ;;
     flink) echo 8081 ;;
     user-service) echo 8090 ;;
+    feature-views) echo 8091 ;;
   esac
 }
 
@@ -473,6 +474,18 @@ start_user_service() {
 
 ready_user_service() { curl -fsS http://127.0.0.1:8090/health >/dev/null; }
 stop_user_service() { stop_pid user-service 20; }
+
+# ---------------------------------------------------------------------------------------------
+# The feature-views query service (needs mongo, keycloak, elasticsearch).
+
+install_feature_views() { ensure_built feature-views; }
+
+start_feature_views() {
+  spawn feature-views java -Xmx512m -jar "$(jar_of feature-views)"
+}
+
+ready_feature_views() { curl -fsS http://127.0.0.1:8091/health >/dev/null; }
+stop_feature_views() { stop_pid feature-views 20; }
 
 # ---------------------------------------------------------------------------------------------
 

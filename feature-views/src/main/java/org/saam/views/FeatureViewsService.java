@@ -136,6 +136,16 @@ public final class FeatureViewsService implements AutoCloseable {
     LOG.info("feature views listening on {}:{}", config.bindAddress(), server.port());
   }
 
+  /** The service's endpoints, as {@code GET <path>}; the OpenAPI document lists the same. */
+  public static final List<String> ENDPOINTS =
+      List.of(
+          "/v1/views",
+          "/v1/views/{view}/data",
+          "/v1/views/{view}/summary",
+          "/openapi.json",
+          "/health",
+          "/metrics");
+
   /** Every route of the service. */
   void routes(Javalin app) {
     app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));

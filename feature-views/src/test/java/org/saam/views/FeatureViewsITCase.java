@@ -165,6 +165,83 @@ class FeatureViewsITCase {
   }
 
   @Test
+  void javaClientFollowsTheCursorThroughEveryRow() throws Exception {
+    var client =
+        new org.saam.views.client.ViewsClient(
+            URI.create("http://127.0.0.1:" + service.port()), () -> scientist, 7);
+    List<org.saam.views.client.ViewsClient.Row> rows = new ArrayList<>();
+    client
+        .rows(
+            "microhub_bed",
+            "location_id",
+            LOCATION,
+            List.of("bed.movement"),
+            Instant.parse("2026-11-20T00:00:00Z"),
+            Instant.parse("2026-11-21T00:00:00Z"))
+        .forEach(rows::add);
+
+    assertThat(rows).hasSize(SAMPLES.size());
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i).ts().toEpochMilli()).isEqualTo((long) SAMPLES.get(i)[0]);
+      assertThat(rows.get(i).value()).isEqualTo(SAMPLES.get(i)[1]);
+    }
+  }
+
+  @Test
+  void everyQueryIsAuditedWithItsFiltersAndRowCountButNotItsData() throws Exception {
+    String from = "2026-11-20T01:00:00Z";
+    get(
+        "/v1/views/microhub_bed/data?location_id="
+            + LOCATION
+            + "&from="
+            + from
+            + "&to=2026-11-20T02:00:00Z&source_id=bed.presence",
+        scientist);
+
+    var elasticsearch =
+        org.saam.identity.tokenlog.Elasticsearch.client(KeycloakTokens.elasticsearchUrl());
+    elasticsearch.indices().refresh(r -> r.index(org.saam.identity.audit.AuditLog.INDEX));
+    var found =
+        elasticsearch.search(
+            s ->
+                s.index(org.saam.identity.audit.AuditLog.INDEX)
+                    .size(1000)
+                    .sort(
+                        o ->
+                            o.field(
+                                f ->
+                                    f.field("ts")
+                                        .order(
+                                            co.elastic.clients.elasticsearch._types.SortOrder
+                                                .Desc)))
+                    .query(q -> q.term(t -> t.field("service.keyword").value("feature-views"))),
+            Map.class);
+    // Times are mapped as dates by Elasticsearch, so the record is picked here by its 'from'.
+    Map<?, ?> record =
+        found.hits().hits().stream()
+            .map(h -> (Map<?, ?>) h.source())
+            .filter(
+                r ->
+                    r.get("query") instanceof Map<?, ?> query
+                        && from.equals(query.get("from"))
+                        && LOCATION.equals(query.get("location_id")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no audit record of the query"));
+    assertThat(record.get("actor")).isEqualTo("data-scientist-demo");
+    assertThat(((Map<?, ?>) record.get("query")).get("rows")).isEqualTo(12);
+    assertThat(record.toString()).doesNotContain("samples").doesNotContain("value");
+  }
+
+  @Test
+  void everyDocumentedEndpointAnswers() throws Exception {
+    for (String endpoint : FeatureViewsService.ENDPOINTS) {
+      String path = endpoint.replace("{view}", "microhub_bed");
+      HttpResponse<String> response = get(path, scientist);
+      assertThat(response.statusCode()).as(path).isNotEqualTo(404);
+    }
+  }
+
+  @Test
   void csvParsesIntoTheSameValues() throws Exception {
     HttpResponse<String> csv = get(data("&source_id=bed.movement&format=csv"), scientist);
 
