@@ -191,6 +191,7 @@ classpath_of() {
 build_artifacts() {
   local modules=("$@") selection=()
   mkdirs
+  command -v npm >/dev/null 2>&1 || ensure_packages npm # feature-views bundles its chart library
   [ ${#modules[@]} -gt 0 ] && selection=(-pl "$(IFS=,; echo "${modules[*]}")" -am)
   step "building ${modules[*]:-all modules} (mvn package, tests skipped; log: $SAAM_LOGS/build.log)"
   (cd "$SAAM_ROOT" && mvn -B -q package -DskipTests -Dspotless.check.skip=true "${selection[@]}") \

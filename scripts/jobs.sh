@@ -111,6 +111,9 @@ run_simulation() {
 run_tests() {
   local c started=() rc=0
   mkdirs
+  # The web page test drives Debian's Chromium; the page's chart library comes from npm.
+  ensure_packages chromium chromium-driver
+  command -v npm >/dev/null 2>&1 || ensure_packages npm
   for c in "${TEST_COMPONENTS[@]}"; do component_running "$c" || started+=("$c"); done
   stack_up "${TEST_COMPONENTS[@]}"
   step "mvn verify (unit tests, then *ITCase integration tests against the local stack)"

@@ -23,7 +23,8 @@ public record FeatureViewsConfig(
     int maxRows,
     Duration maxRange,
     String cataloguePath,
-    Duration clockSkew) {
+    Duration clockSkew,
+    String webClientId) {
 
   /** Thrown with a sentence naming the bad variable. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -45,7 +46,8 @@ public record FeatureViewsConfig(
         integer(env, "SAAM_VIEWS_MAX_ROWS", 100_000, 1, 10_000_000),
         Duration.ofDays(integer(env, "SAAM_VIEWS_MAX_RANGE_DAYS", 31, 1, 3660)),
         env.get("SAAM_VIEWS_CATALOGUE"),
-        Duration.ofSeconds(integer(env, "SAAM_JWT_CLOCK_SKEW_SECONDS", 30, 0, 300)));
+        Duration.ofSeconds(integer(env, "SAAM_JWT_CLOCK_SKEW_SECONDS", 30, 0, 300)),
+        text(env, "SAAM_VIEWS_WEB_CLIENT", "saam-portal"));
   }
 
   public String realmUrl() {
@@ -63,7 +65,8 @@ public record FeatureViewsConfig(
         maxRows,
         maxRange,
         cataloguePath,
-        clockSkew);
+        clockSkew,
+        webClientId);
   }
 
   public FeatureViewsConfig withDatabase(String value) {
@@ -77,7 +80,8 @@ public record FeatureViewsConfig(
         maxRows,
         maxRange,
         cataloguePath,
-        clockSkew);
+        clockSkew,
+        webClientId);
   }
 
   public FeatureViewsConfig withMaxRows(int value) {
@@ -91,7 +95,23 @@ public record FeatureViewsConfig(
         value,
         maxRange,
         cataloguePath,
-        clockSkew);
+        clockSkew,
+        webClientId);
+  }
+
+  public FeatureViewsConfig withWebClientId(String value) {
+    return new FeatureViewsConfig(
+        bindAddress,
+        port,
+        mongoUri,
+        mongoDatabase,
+        keycloakUrl,
+        elasticsearchUrl,
+        maxRows,
+        maxRange,
+        cataloguePath,
+        clockSkew,
+        value);
   }
 
   private static String text(Map<String, String> env, String key, String fallback) {

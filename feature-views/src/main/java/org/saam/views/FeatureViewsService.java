@@ -130,6 +130,7 @@ public final class FeatureViewsService implements AutoCloseable {
               javalin.showJavalinBanner = false;
               javalin.jsonMapper(new JavalinJackson(json, false));
               javalin.router.ignoreTrailingSlashes = true;
+              javalin.staticFiles.add("/web", io.javalin.http.staticfiles.Location.CLASSPATH);
             });
     routes(server);
     server.start(config.bindAddress(), config.port());
@@ -143,8 +144,10 @@ public final class FeatureViewsService implements AutoCloseable {
           "/v1/views/{view}/data",
           "/v1/views/{view}/summary",
           "/openapi.json",
+          "/config.json",
           "/health",
-          "/metrics");
+          "/metrics",
+          "/");
 
   /** Every route of the service. */
   void routes(Javalin app) {
@@ -153,6 +156,14 @@ public final class FeatureViewsService implements AutoCloseable {
     app.get("/v1/views/{view}/data", this::data);
     app.get("/v1/views/{view}/summary", this::summary);
     app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+    app.get(
+        "/config.json",
+        ctx ->
+            ctx.json(
+                Map.of(
+                    "keycloak_url", config.keycloakUrl(),
+                    "realm", SaamRealm.REALM,
+                    "client_id", config.webClientId())));
     app.get("/health", this::health);
     app.get(
         "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
@@ -296,6 +307,14 @@ public final class FeatureViewsService implements AutoCloseable {
       rows.add(row);
     }
     ctx.json(Map.of("view", query.view().name(), "bucket", bucket.toString(), "buckets", rows));
+  }
+
+  /** Query latency with a histogram, per endpoint. */
+  private Timer queryTimer(String endpoint) {
+    return Timer.builder("saam_views_query")
+        .tag("endpoint", endpoint)
+        .publishPercentileHistogram()
+        .register(metrics);
   }
 
   private static String nextQuery(Context ctx, String cursor) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
-import java.io.BufferedReader;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +18,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -246,15 +243,20 @@ class FeatureViewsITCase {
     HttpResponse<String> csv = get(data("&source_id=bed.movement&format=csv"), scientist);
 
     assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
-    List<String> lines =
-        new BufferedReader(new StringReader(csv.body())).lines().collect(Collectors.toList());
-    assertThat(lines.get(0)).isEqualTo("ts,source_id,value,location_id,user_id");
-    assertThat(lines).hasSize(SAMPLES.size() + 1);
-    for (int i = 1; i < lines.size(); i++) {
-      String[] cells = lines.get(i).split(",", -1);
-      assertThat(cells).hasSize(5);
-      assertThat(Instant.parse(cells[0]).toEpochMilli()).isEqualTo((long) SAMPLES.get(i - 1)[0]);
-      assertThat(Double.parseDouble(cells[2])).isEqualTo(SAMPLES.get(i - 1)[1]);
+    var rows =
+        new com.fasterxml.jackson.dataformat.csv.CsvMapper()
+            .readerFor(Map.class)
+            .with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader())
+            .<Map<String, String>>readValues(csv.body())
+            .readAll();
+    assertThat(rows).hasSize(SAMPLES.size());
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i).keySet())
+          .containsExactly("ts", "source_id", "value", "location_id", "user_id");
+      assertThat(Instant.parse(rows.get(i).get("ts")).toEpochMilli())
+          .isEqualTo((long) SAMPLES.get(i)[0]);
+      assertThat(Double.parseDouble(rows.get(i).get("value"))).isEqualTo(SAMPLES.get(i)[1]);
+      assertThat(rows.get(i).get("source_id")).isEqualTo("bed.movement");
     }
   }
 
