@@ -1,0 +1,306 @@
+package org.saam.stream.functions;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.saam.stream.features.DayFeatures;
+import org.saam.stream.features.FeatureValue;
+import org.saam.stream.features.FeatureWindow;
+import org.saam.stream.features.Sample;
+import org.saam.stream.features.SleepFeatures;
+import org.saam.stream.records.FeatureRecord;
+import org.saam.stream.records.MeasuredReading;
+
+/**
+ * Per person, cuts readings into that person's local nights (12:00 to 12:00) and days (00:00 to
+ * 24:00) and emits the features of {@code org.saam.stream.features} when the watermark passes a
+ * window's end. Readings that arrive late but within the allowed lateness update the window's
+ * features (emitted again, same key); later ones are counted ({@code lateReadingsForBackfill}) and
+ * left to the backfill job.
+ *
+ * <p>State: the readings of the person's recent local dates (one map entry per date and source),
+ * removed once every window needing them is past its lateness; no timers remain after that.
+ */
+public final class PersonFeatureWindows
+    extends KeyedProcessFunction<String, MeasuredReading, FeatureRecord> {
+  private static final long serialVersionUID = 1L;
+
+  /** The sources the features are computed from. */
+  public static final Set<String> SOURCES =
+      Set.of(
+          "bed.presence",
+          "bed.movement",
+          "bracelet.steps",
+          "uwb.room",
+          "ble.room",
+          "ecg.hr",
+          "ecg.rr_interval",
+          "av.voice_activity",
+          "smartphone.call",
+          "smartphone.game_score",
+          "foodscale.weight_delta");
+
+  private final long allowedLatenessMillis;
+
+  private transient MapState<String, List<Sample>> readings; // "<date>|<source>" -> samples
+  private transient ValueState<String> zone;
+  private transient ValueState<String> location;
+  private transient ValueState<Double> roomBeforeKeptDays;
+  private transient Counter tooLate;
+  private transient Counter windowsEmitted;
+
+  public PersonFeatureWindows(long allowedLatenessMillis) {
+    this.allowedLatenessMillis = allowedLatenessMillis;
+  }
+
+  @Override
+  public void open(Configuration parameters) {
+    readings =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "readings-by-date-and-source",
+                    Types.STRING,
+                    Types.LIST(TypeInformation.of(Sample.class))));
+    zone = getRuntimeContext().getState(new ValueStateDescriptor<>("zone", Types.STRING));
+    location = getRuntimeContext().getState(new ValueStateDescriptor<>("location", Types.STRING));
+    roomBeforeKeptDays =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("room-before-kept-days", Types.DOUBLE));
+    tooLate = getRuntimeContext().getMetricGroup().counter("lateReadingsForBackfill");
+    windowsEmitted = getRuntimeContext().getMetricGroup().counter("featureWindowsEmitted");
+  }
+
+  @Override
+  public void processElement(MeasuredReading reading, Context context, Collector<FeatureRecord> out)
+      throws Exception {
+    if (reading.userId() == null
+        || reading.timeZone() == null
+        || !SOURCES.contains(reading.sourceId())) {
+      return;
+    }
+    ZoneId personZone = ZoneId.of(reading.timeZone());
+    LocalDate date = Instant.ofEpochMilli(reading.tsMillis()).atZone(personZone).toLocalDate();
+    long watermark = context.timerService().currentWatermark();
+    // The last window this date feeds is the night starting on it; past its lateness, too late.
+    if (FeatureWindow.night(date, personZone).end().toEpochMilli() + allowedLatenessMillis
+        <= watermark) {
+      tooLate.inc();
+      return;
+    }
+    zone.update(reading.timeZone());
+    location.update(reading.locationId());
+    String key = date + "|" + reading.sourceId();
+    List<Sample> samples = readings.get(key);
+    if (samples == null) {
+      samples = new ArrayList<>();
+      registerTimers(context, date, personZone);
+    }
+    samples.add(new Sample(reading.tsMillis(), reading.value()));
+    readings.put(key, samples);
+
+    // Late but within the lateness: windows already emitted are emitted again, updated.
+    FeatureWindow day = FeatureWindow.day(date, personZone);
+    if (day.end().toEpochMilli() <= watermark) {
+      emitDay(context.getCurrentKey(), day, out);
+    }
+    for (LocalDate nightDate : List.of(date.minusDays(1), date)) {
+      FeatureWindow night = FeatureWindow.night(nightDate, personZone);
+      if (night.contains(reading.tsMillis()) && night.end().toEpochMilli() <= watermark) {
+        emitNight(context.getCurrentKey(), night, out);
+      }
+    }
+  }
+
+  /**
+   * Window ends and the clean-up of a date; ends already passed have fired and are not set again.
+   */
+  private void registerTimers(Context context, LocalDate date, ZoneId personZone) {
+    long watermark = context.timerService().currentWatermark();
+    long[] times = {
+      FeatureWindow.night(date.minusDays(1), personZone).end().toEpochMilli(),
+      FeatureWindow.day(date, personZone).end().toEpochMilli(),
+      FeatureWindow.night(date, personZone).end().toEpochMilli(),
+      cleanupTime(date, personZone)
+    };
+    for (long time : times) {
+      if (time > watermark) {
+        context.timerService().registerEventTimeTimer(time);
+      }
+    }
+  }
+
+  private long cleanupTime(LocalDate date, ZoneId personZone) {
+    return FeatureWindow.night(date, personZone).end().toEpochMilli() + allowedLatenessMillis;
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext context, Collector<FeatureRecord> out)
+      throws Exception {
+    if (zone.value() == null) {
+      return;
+    }
+    ZoneId personZone = ZoneId.of(zone.value());
+    LocalDate date = Instant.ofEpochMilli(timestamp - 1).atZone(personZone).toLocalDate();
+    for (LocalDate candidate : List.of(date.minusDays(1), date)) {
+      if (FeatureWindow.day(candidate, personZone).end().toEpochMilli() == timestamp) {
+        emitDay(context.getCurrentKey(), FeatureWindow.day(candidate, personZone), out);
+      }
+      if (FeatureWindow.night(candidate, personZone).end().toEpochMilli() == timestamp) {
+        emitNight(context.getCurrentKey(), FeatureWindow.night(candidate, personZone), out);
+      }
+    }
+    for (LocalDate candidate : List.of(date.minusDays(2), date.minusDays(1), date)) {
+      if (cleanupTime(candidate, personZone) == timestamp) {
+        forget(candidate);
+      }
+    }
+    if (readings.isEmpty()) {
+      zone.clear();
+      location.clear();
+      roomBeforeKeptDays.clear();
+    }
+  }
+
+  private void forget(LocalDate date) throws Exception {
+    List<String> keys = new ArrayList<>();
+    for (String key : readings.keys()) {
+      if (key.startsWith(date + "|")) {
+        keys.add(key);
+      }
+    }
+    for (String key : keys) {
+      if (key.endsWith(".room")) {
+        List<Sample> rooms = new ArrayList<>(readings.get(key));
+        rooms.sort(null);
+        roomBeforeKeptDays.update(rooms.get(rooms.size() - 1).value());
+      }
+      readings.remove(key);
+    }
+  }
+
+  private List<Sample> samples(FeatureWindow window, String source) throws Exception {
+    List<Sample> all = new ArrayList<>();
+    LocalDate first = window.start().atZone(window.zone()).toLocalDate();
+    LocalDate last = window.end().minusMillis(1).atZone(window.zone()).toLocalDate();
+    for (LocalDate date = first; !date.isAfter(last); date = date.plusDays(1)) {
+      List<Sample> day = readings.get(date + "|" + source);
+      if (day != null) {
+        all.addAll(day);
+      }
+    }
+    return all;
+  }
+
+  private void emitNight(String user, FeatureWindow night, Collector<FeatureRecord> out)
+      throws Exception {
+    emit(
+        user,
+        night,
+        "sleep",
+        SleepFeatures.compute(
+            night, samples(night, "bed.presence"), samples(night, "bed.movement")),
+        out);
+  }
+
+  private void emitDay(String user, FeatureWindow day, Collector<FeatureRecord> out)
+      throws Exception {
+    String roomSource =
+        samples(day, "uwb.room").isEmpty() && !samples(day, "ble.room").isEmpty()
+            ? "ble.room"
+            : "uwb.room";
+    emit(
+        user,
+        day,
+        "activity",
+        DayFeatures.activity(day, samples(day, "bracelet.steps"), samples(day, "bed.presence")),
+        out);
+    emit(
+        user,
+        day,
+        "mobility",
+        DayFeatures.mobility(day, samples(day, roomSource), roomBefore(day, roomSource)),
+        out);
+    emit(
+        user,
+        day,
+        "cardiovascular",
+        DayFeatures.cardiovascular(day, samples(day, "ecg.hr"), samples(day, "ecg.rr_interval")),
+        out);
+    emit(
+        user,
+        day,
+        "social",
+        DayFeatures.social(day, samples(day, "av.voice_activity"), samples(day, "smartphone.call")),
+        out);
+    emit(
+        user,
+        day,
+        "cognitive",
+        DayFeatures.cognitive(day, samples(day, "smartphone.game_score")),
+        out);
+    emit(
+        user,
+        day,
+        "nutrition",
+        DayFeatures.nutrition(day, samples(day, "foodscale.weight_delta")),
+        out);
+  }
+
+  /** The last room reading before the day: from the kept dates, else from those already let go. */
+  private Double roomBefore(FeatureWindow day, String roomSource) throws Exception {
+    long start = day.start().toEpochMilli();
+    Sample latest = null;
+    for (Map.Entry<String, List<Sample>> entry : readings.entries()) {
+      if (!entry.getKey().endsWith("|" + roomSource)) {
+        continue;
+      }
+      for (Sample sample : entry.getValue()) {
+        if (sample.tsMillis() < start
+            && (latest == null || sample.tsMillis() > latest.tsMillis())) {
+          latest = sample;
+        }
+      }
+    }
+    return latest != null ? Double.valueOf(latest.value()) : roomBeforeKeptDays.value();
+  }
+
+  private void emit(
+      String user,
+      FeatureWindow window,
+      String domain,
+      List<FeatureValue> values,
+      Collector<FeatureRecord> out)
+      throws Exception {
+    windowsEmitted.inc();
+    for (FeatureValue value : values) {
+      out.collect(
+          new FeatureRecord(
+              user,
+              location.value(),
+              value.sourceId(),
+              domain,
+              window.start().toEpochMilli(),
+              window.end().toEpochMilli(),
+              window.zone().getId(),
+              value.value(),
+              value.samples(),
+              value.coverage(),
+              FeatureValue.ALGO_VERSION));
+    }
+  }
+}
