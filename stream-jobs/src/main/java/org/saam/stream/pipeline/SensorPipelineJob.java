@@ -20,15 +20,18 @@ import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig
 import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.identity.realm.SaamRealm;
 import org.saam.stream.functions.AssignmentLookup;
+import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.functions.ReadingBatchParser;
 import org.saam.stream.functions.SeqGapTracker;
 import org.saam.stream.people.AssignmentDirectory;
 import org.saam.stream.people.RedisUserServiceDirectory;
+import org.saam.stream.records.FeatureRecord;
 import org.saam.stream.records.LocationCompleteness;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
 import org.saam.stream.records.RejectedMessage;
 import org.saam.stream.sinks.CompletenessWrite;
+import org.saam.stream.sinks.FeatureWrite;
 import org.saam.stream.sinks.MeasurementBucketWrite;
 import org.saam.stream.sinks.QuarantineWrite;
 import org.saam.stream.sources.QuorumQueueSource;
@@ -39,8 +42,9 @@ import org.saam.stream.sources.RawMessageDeserializer;
  *
  * <pre>
  * read readings queue -> parse readings -> event time -> join person -> write measurements
- *                             |  \\-(refused)------------------------------> write quarantine
- *                             \\-(accepted batches) -> track seq gaps -----> write completeness
+ *                             |  |                                 +-> compute features -> write features
+ *                             |  +-(refused)---------------------------> write quarantine
+ *                             +-(accepted batches) -> track seq gaps --> write completeness
  * </pre>
  *
  * <p>Gateway batches from the RabbitMQ quorum queue are parsed and validated; every valid reading
@@ -60,6 +64,7 @@ public final class SensorPipelineJob {
   private final Sink<MeasuredReading> measurements;
   private final Sink<RejectedMessage> quarantine;
   private final Sink<LocationCompleteness> completeness;
+  private final Sink<FeatureRecord> features;
   private final SourceCatalogue catalogue;
   private final AssignmentDirectory.Factory assignments;
   private final SensorPipelineOptions options;
@@ -69,6 +74,7 @@ public final class SensorPipelineJob {
    * @param measurements where valid readings go
    * @param quarantine where refused payloads and readings go
    * @param completeness where per-location completeness goes
+   * @param features where per-person features go
    * @param catalogue the sources the pipeline accepts
    * @param assignments who lives where
    * @param options validation, event-time and join settings
@@ -78,6 +84,7 @@ public final class SensorPipelineJob {
       Sink<MeasuredReading> measurements,
       Sink<RejectedMessage> quarantine,
       Sink<LocationCompleteness> completeness,
+      Sink<FeatureRecord> features,
       SourceCatalogue catalogue,
       AssignmentDirectory.Factory assignments,
       SensorPipelineOptions options) {
@@ -85,6 +92,7 @@ public final class SensorPipelineJob {
     this.measurements = measurements;
     this.quarantine = quarantine;
     this.completeness = completeness;
+    this.features = features;
     this.catalogue = catalogue;
     this.assignments = assignments;
     this.options = options;
@@ -114,18 +122,30 @@ public final class SensorPipelineJob {
             .name("event time")
             .uid("event-time");
 
-    AsyncDataStream.unorderedWait(
-            timed,
-            new AssignmentLookup(
-                assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
-            options.joinTimeoutMillis(),
-            TimeUnit.MILLISECONDS,
-            1000)
-        .name("join person")
-        .uid("join-person")
-        .sinkTo(measurements)
-        .name("write measurements")
-        .uid("write-measurements");
+    DataStream<MeasuredReading> attributed =
+        AsyncDataStream.unorderedWait(
+                timed,
+                new AssignmentLookup(
+                    assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
+                options.joinTimeoutMillis(),
+                TimeUnit.MILLISECONDS,
+                1000)
+            .name("join person")
+            .uid("join-person");
+
+    attributed.sinkTo(measurements).name("write measurements").uid("write-measurements");
+
+    attributed
+        .filter(reading -> reading.userId() != null)
+        .name("readings of people")
+        .uid("readings-of-people")
+        .keyBy(MeasuredReading::userId)
+        .process(new PersonFeatureWindows(options.featureLatenessMillis()))
+        .name("compute features")
+        .uid("compute-features")
+        .sinkTo(features)
+        .name("write features")
+        .uid("write-features");
 
     readings
         .getSideOutput(ReadingBatchParser.REJECTED)
@@ -182,6 +202,11 @@ public final class SensorPipelineJob {
     return mongoSink(options, "completeness", 100, new CompletenessWrite());
   }
 
+  /** The real features sink: one document per person, feature and window. */
+  public static Sink<FeatureRecord> featureSink(SensorPipelineOptions options) {
+    return mongoSink(options, "features", 500, new FeatureWrite());
+  }
+
   /** The real directory: Redis, then the user service, with the job's own token. */
   public static AssignmentDirectory.Factory assignmentDirectory(SensorPipelineOptions options) {
     return new RedisUserServiceDirectory.Settings(
@@ -227,6 +252,7 @@ public final class SensorPipelineJob {
         measurementSink(options),
         quarantineSink(options),
         completenessSink(options),
+        featureSink(options),
         catalogue(options),
         assignmentDirectory(options),
         options);

@@ -37,6 +37,7 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--join.cache-expiry-ms</td><td>300000</td><td>how long a kept list is used</td></tr>
  * <tr><td>--join.timeout-ms</td><td>30000</td><td>how long one lookup may take before the job restarts</td></tr>
  * <tr><td>--watermark.out-of-orderness-ms</td><td>120000</td><td>how late a reading may arrive and still be on time</td></tr>
+ * <tr><td>--features.allowed-lateness-ms</td><td>7200000</td><td>how long after a window's end late readings still update its features</td></tr>
  * <tr><td>--watermark.idleness-ms</td><td>60000</td><td>after this without data a source split stops holding back the watermark</td></tr>
  * </table>
  */
@@ -66,6 +67,7 @@ public final class SensorPipelineOptions implements Serializable {
   private final long joinTimeoutMillis;
   private final Duration outOfOrderness;
   private final Duration idleness;
+  private final long featureLatenessMillis;
 
   private SensorPipelineOptions(Builder builder) {
     this.rabbitHost = builder.rabbitHost;
@@ -91,6 +93,7 @@ public final class SensorPipelineOptions implements Serializable {
     this.joinTimeoutMillis = builder.joinTimeoutMillis;
     this.outOfOrderness = builder.outOfOrderness;
     this.idleness = builder.idleness;
+    this.featureLatenessMillis = builder.featureLatenessMillis;
   }
 
   public static Builder builder() {
@@ -147,6 +150,8 @@ public final class SensorPipelineOptions implements Serializable {
     builder.idleness(
         Duration.ofMillis(
             integer(params, "watermark.idleness-ms", (int) builder.idleness.toMillis())));
+    builder.featureLatenessMillis(
+        integer(params, "features.allowed-lateness-ms", (int) builder.featureLatenessMillis));
     return builder.build();
   }
 
@@ -257,6 +262,10 @@ public final class SensorPipelineOptions implements Serializable {
     return idleness;
   }
 
+  public long featureLatenessMillis() {
+    return featureLatenessMillis;
+  }
+
   /** Builder with the local-stack defaults; {@link #build()} validates. */
   public static final class Builder {
     private String rabbitHost = "127.0.0.1";
@@ -282,8 +291,14 @@ public final class SensorPipelineOptions implements Serializable {
     private long joinTimeoutMillis = 30_000;
     private Duration outOfOrderness = Duration.ofMinutes(2);
     private Duration idleness = Duration.ofMinutes(1);
+    private long featureLatenessMillis = 7_200_000;
 
     private Builder() {}
+
+    public Builder featureLatenessMillis(long value) {
+      featureLatenessMillis = value;
+      return this;
+    }
 
     public Builder redisUri(String value) {
       redisUri = value;
@@ -427,6 +442,7 @@ public final class SensorPipelineOptions implements Serializable {
       range(joinTimeoutMillis, 100, 600_000, "join.timeout-ms");
       range(outOfOrderness.toMillis(), 0, 86_400_000, "watermark.out-of-orderness-ms");
       range(idleness.toMillis(), 1, 86_400_000, "watermark.idleness-ms");
+      range(featureLatenessMillis, 0, 86_400_000, "features.allowed-lateness-ms");
       if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
         throw new IllegalArgumentException(
             "option --redis.uri must start with redis:// or rediss://");

@@ -211,6 +211,7 @@ class SensorPipelineITCase {
             wrapSink.apply(SensorPipelineJob.measurementSink(options)),
             SensorPipelineJob.quarantineSink(options),
             SensorPipelineJob.completenessSink(options),
+            SensorPipelineJob.featureSink(options),
             SourceCatalogue.loadDefault(),
             SensorPipelineJob.assignmentDirectory(options),
             options)

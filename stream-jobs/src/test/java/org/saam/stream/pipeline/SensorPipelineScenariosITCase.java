@@ -375,8 +375,8 @@ class SensorPipelineScenariosITCase {
   }
 
   @Test
-  void aSimulatedWeekIsFullyStoredWithPerSourceCountsAsSent(@InjectMiniCluster MiniCluster cluster)
-      throws Exception {
+  void aSimulatedWeekIsFullyStoredWithPerSourceCountsAsSentAndItsFeaturesMatchTheGroundTruth(
+      @InjectMiniCluster MiniCluster cluster) throws Exception {
     Simulation simulation =
         new Simulation(
             SimulationSettings.defaults()
@@ -385,6 +385,14 @@ class SensorPipelineScenariosITCase {
                 .withDays(7));
     List<Simulation.Message> messages = new ArrayList<>();
     simulation.run(messages::add, Simulation.Pacer.FULL_SPEED);
+    JsonNode truth = simulation.report();
+    JsonNode simulatedHome = truth.get("homes").get(0);
+    UserServiceClient users = UserServiceClient.asAdmin();
+    String person = users.createPerson("Simulated", simulatedHome.get("time_zone").asText());
+    users.post("/v1/locations", Map.of("location_id", home));
+    users.post(
+        "/v1/locations/" + home + "/assignments",
+        Map.of("user_id", person, "valid_from", "2026-01-01T00:00:00Z"));
     job = PipelineRunner.start(cluster, options().build());
     long started = System.nanoTime();
 
@@ -394,7 +402,7 @@ class SensorPipelineScenariosITCase {
     waitForSamples(simulation.readings(), 240_000);
     double seconds = (System.nanoTime() - started) / 1e9;
 
-    JsonNode perSource = simulation.report().get("sent").get("per_source");
+    JsonNode perSource = truth.get("sent").get("per_source");
     perSource
         .fields()
         .forEachRemaining(
@@ -405,5 +413,43 @@ class SensorPipelineScenariosITCase {
     assertThat(store.sampleCount()).isEqualTo(simulation.readings());
     System.out.printf(
         "simulated week: %d readings stored in %.1f s%n", simulation.readings(), seconds);
+
+    // Every day but the last has closed (the watermark is past it): its features are stored.
+    List<String> days = new ArrayList<>();
+    simulatedHome.get("days").fieldNames().forEachRemaining(days::add);
+    java.time.ZoneId zone = java.time.ZoneId.of(simulatedHome.get("time_zone").asText());
+    CommonTestUtils.waitUntilCondition(
+        () ->
+            store.features().stream()
+                    .filter(f -> f.getString("source_id").equals("feature.activity.steps"))
+                    .count()
+                >= days.size() - 1,
+        200L);
+    for (String day : days.subList(0, days.size() - 1)) {
+      long start = java.time.LocalDate.parse(day).atStartOfDay(zone).toEpochSecond();
+      Document steps =
+          store.features().stream()
+              .filter(f -> f.getString("_id").equals(person + "|feature.activity.steps|" + start))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no steps feature for " + day));
+      assertThat(steps.getDouble("value"))
+          .as("steps on " + day)
+          .isEqualTo(simulatedHome.get("days").get(day).get("steps").asDouble());
+      assertThat(steps.get("window", Document.class).getString("tz")).isEqualTo(zone.getId());
+      assertThat(steps.getString("location_id")).isEqualTo(home);
+    }
+    String firstNight = simulatedHome.get("nights").fieldNames().next();
+    long nightStart =
+        java.time.LocalDate.parse(firstNight).atTime(12, 0).atZone(zone).toEpochSecond();
+    Document timeInBed =
+        store.features().stream()
+            .filter(
+                f ->
+                    f.getString("_id")
+                        .equals(person + "|feature.sleep.time_in_bed_min|" + nightStart))
+            .findFirst()
+            .orElseThrow();
+    assertThat(timeInBed.getDouble("value"))
+        .isEqualTo(simulatedHome.get("nights").get(firstNight).get("time_in_bed_min").asDouble());
   }
 }

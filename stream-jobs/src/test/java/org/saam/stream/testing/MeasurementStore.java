@@ -53,6 +53,10 @@ public final class MeasurementStore implements AutoCloseable {
     return database.getCollection("measurements").find().into(new ArrayList<>());
   }
 
+  public List<Document> features() {
+    return database.getCollection("features").find().into(new ArrayList<>());
+  }
+
   public List<Document> quarantine() {
     return database.getCollection("quarantine").find().into(new ArrayList<>());
   }

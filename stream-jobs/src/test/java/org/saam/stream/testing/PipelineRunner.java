@@ -52,6 +52,7 @@ public final class PipelineRunner {
             wrapMeasurementSink.apply(SensorPipelineJob.measurementSink(options)),
             SensorPipelineJob.quarantineSink(options),
             SensorPipelineJob.completenessSink(options),
+            SensorPipelineJob.featureSink(options),
             SensorPipelineJob.catalogue(options),
             SensorPipelineJob.assignmentDirectory(options),
             options)
