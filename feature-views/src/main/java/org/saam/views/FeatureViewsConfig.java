@@ -2,6 +2,7 @@ package org.saam.views;
 
 import java.time.Duration;
 import java.util.Map;
+import org.saam.common.config.Environment;
 
 /**
  * Configuration from the environment, validated before the port opens.
@@ -26,28 +27,20 @@ public record FeatureViewsConfig(
     Duration clockSkew,
     String webClientId) {
 
-  /** Thrown with a sentence naming the bad variable. */
-  public static final class InvalidConfigException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    InvalidConfigException(String message) {
-      super(message);
-    }
-  }
-
-  public static FeatureViewsConfig fromEnvironment(Map<String, String> env) {
+  public static FeatureViewsConfig fromEnvironment(Map<String, String> variables) {
+    Environment env = new Environment(variables);
     return new FeatureViewsConfig(
-        text(env, "SAAM_VIEWS_BIND", "127.0.0.1"),
-        integer(env, "SAAM_VIEWS_PORT", 8091, 0, 65535),
-        text(env, "SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
-        text(env, "SAAM_MONGO_DATABASE", "saam"),
-        url(env, "SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180"),
-        url(env, "SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
-        integer(env, "SAAM_VIEWS_MAX_ROWS", 100_000, 1, 10_000_000),
-        Duration.ofDays(integer(env, "SAAM_VIEWS_MAX_RANGE_DAYS", 31, 1, 3660)),
-        env.get("SAAM_VIEWS_CATALOGUE"),
-        Duration.ofSeconds(integer(env, "SAAM_JWT_CLOCK_SKEW_SECONDS", 30, 0, 300)),
-        text(env, "SAAM_VIEWS_WEB_CLIENT", "saam-portal"));
+        env.text("SAAM_VIEWS_BIND", "127.0.0.1"),
+        env.integer("SAAM_VIEWS_PORT", 8091, 0, 65535),
+        env.text("SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
+        env.text("SAAM_MONGO_DATABASE", "saam"),
+        env.url("SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
+        env.url("SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "http").toString(),
+        env.integer("SAAM_VIEWS_MAX_ROWS", 100_000, 1, 10_000_000),
+        Duration.ofDays(env.integer("SAAM_VIEWS_MAX_RANGE_DAYS", 31, 1, 3660)),
+        env.optional("SAAM_VIEWS_CATALOGUE"),
+        Duration.ofSeconds(env.integer("SAAM_JWT_CLOCK_SKEW_SECONDS", 30, 0, 300)),
+        env.text("SAAM_VIEWS_WEB_CLIENT", "saam-portal"));
   }
 
   public String realmUrl() {
@@ -112,37 +105,5 @@ public record FeatureViewsConfig(
         cataloguePath,
         clockSkew,
         value);
-  }
-
-  private static String text(Map<String, String> env, String key, String fallback) {
-    String value = env.getOrDefault(key, fallback);
-    if (value == null || value.isBlank()) {
-      throw new InvalidConfigException(key + " must not be empty");
-    }
-    return value.trim();
-  }
-
-  private static String url(Map<String, String> env, String key, String fallback) {
-    String value = text(env, key, fallback);
-    if (!value.startsWith("http://") && !value.startsWith("https://")) {
-      throw new InvalidConfigException(
-          key + " must be an http:// or https:// URL, was '" + value + "'");
-    }
-    return value;
-  }
-
-  private static int integer(Map<String, String> env, String key, int fallback, int min, int max) {
-    String value = env.get(key);
-    int number;
-    try {
-      number = value == null ? fallback : Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidConfigException(key + " must be a whole number, was '" + value + "'");
-    }
-    if (number < min || number > max) {
-      throw new InvalidConfigException(
-          key + " must be between " + min + " and " + max + ", was " + number);
-    }
-    return number;
   }
 }

@@ -8,7 +8,7 @@ public final class Main {
     FeatureViewsConfig config;
     try {
       config = FeatureViewsConfig.fromEnvironment(System.getenv());
-    } catch (FeatureViewsConfig.InvalidConfigException e) {
+    } catch (org.saam.common.config.Environment.InvalidConfigException e) {
       System.err.println("feature-views: invalid configuration: " + e.getMessage());
       System.exit(2);
       return;

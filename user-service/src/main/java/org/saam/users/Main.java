@@ -8,7 +8,7 @@ public final class Main {
     UserServiceConfig config;
     try {
       config = UserServiceConfig.fromEnvironment(System.getenv());
-    } catch (UserServiceConfig.InvalidConfigException e) {
+    } catch (org.saam.common.config.Environment.InvalidConfigException e) {
       System.err.println("user-service: invalid configuration: " + e.getMessage());
       System.exit(2);
       return;

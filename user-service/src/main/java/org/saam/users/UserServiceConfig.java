@@ -3,6 +3,7 @@ package org.saam.users;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.saam.common.config.Environment;
 import org.saam.identity.realm.SaamRealm;
 
 /**
@@ -44,35 +45,27 @@ public record UserServiceConfig(
     Duration clockSkew,
     Duration tokenLogInterval) {
 
-  /** Thrown with a sentence naming the bad variable. */
-  public static final class InvalidConfigException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    InvalidConfigException(String message) {
-      super(message);
-    }
-  }
-
-  public static UserServiceConfig fromEnvironment(Map<String, String> env) {
+  public static UserServiceConfig fromEnvironment(Map<String, String> variables) {
+    Environment env = new Environment(variables);
     return new UserServiceConfig(
-        text(env, "SAAM_USERS_BIND", "127.0.0.1"),
-        integer(env, "SAAM_USERS_PORT", 8090, 0, 65535),
-        jdbc(env, "SAAM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/saam_users"),
-        text(env, "SAAM_PG_USER", "saam"),
-        text(env, "SAAM_PG_PASSWORD", "saam"),
-        uri(env, "SAAM_REDIS_URI", "redis://127.0.0.1:6379", "redis"),
-        uri(env, "SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
-        text(
-            env,
+        env.text("SAAM_USERS_BIND", "127.0.0.1"),
+        env.integer("SAAM_USERS_PORT", 8090, 0, 65535),
+        env.prefixed(
+            "SAAM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/saam_users", "jdbc:postgresql://"),
+        env.text("SAAM_PG_USER", "saam"),
+        env.text("SAAM_PG_PASSWORD", "saam"),
+        env.url("SAAM_REDIS_URI", "redis://127.0.0.1:6379", "redis"),
+        env.url("SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
+        env.text(
             "SAAM_USER_SERVICE_CLIENT_SECRET",
             SaamRealm.localSecret(SaamRealm.USER_SERVICE_CLIENT)),
-        uri(env, "SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "http").toString(),
-        text(env, "SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
-        text(env, "SAAM_MONGO_DATABASE", "saam"),
-        Duration.ofSeconds(integer(env, "SAAM_CACHE_TTL_SECONDS", 3600, 1, 86_400)),
-        integer(env, "SAAM_PHOTO_MAX_BYTES", 2 * 1024 * 1024, 1024, 20 * 1024 * 1024),
-        Duration.ofSeconds(integer(env, "SAAM_JWT_CLOCK_SKEW_SECONDS", 30, 0, 300)),
-        Duration.ofSeconds(integer(env, "SAAM_TOKEN_LOG_INTERVAL_SECONDS", 10, 0, 3600)));
+        env.url("SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "http").toString(),
+        env.text("SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
+        env.text("SAAM_MONGO_DATABASE", "saam"),
+        Duration.ofSeconds(env.integer("SAAM_CACHE_TTL_SECONDS", 3600, 1, 86_400)),
+        env.integer("SAAM_PHOTO_MAX_BYTES", 2 * 1024 * 1024, 1024, 20 * 1024 * 1024),
+        Duration.ofSeconds(env.integer("SAAM_JWT_CLOCK_SKEW_SECONDS", 30, 0, 300)),
+        Duration.ofSeconds(env.integer("SAAM_TOKEN_LOG_INTERVAL_SECONDS", 10, 0, 3600)));
   }
 
   /** The realm URL: issuer of the tokens this service accepts. */
@@ -135,51 +128,5 @@ public record UserServiceConfig(
         photoMaxBytes,
         clockSkew,
         value);
-  }
-
-  private static String text(Map<String, String> env, String key, String fallback) {
-    String value = env.getOrDefault(key, fallback);
-    if (value == null || value.isBlank()) {
-      throw new InvalidConfigException(key + " must not be empty");
-    }
-    return value.trim();
-  }
-
-  private static int integer(Map<String, String> env, String key, int fallback, int min, int max) {
-    String value = env.get(key);
-    int number;
-    try {
-      number = value == null ? fallback : Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidConfigException(key + " must be a whole number, was '" + value + "'");
-    }
-    if (number < min || number > max) {
-      throw new InvalidConfigException(
-          key + " must be between " + min + " and " + max + ", was " + number);
-    }
-    return number;
-  }
-
-  private static URI uri(Map<String, String> env, String key, String fallback, String scheme) {
-    String value = text(env, key, fallback);
-    try {
-      URI uri = URI.create(value);
-      if (uri.getScheme() == null || !uri.getScheme().startsWith(scheme) || uri.getHost() == null) {
-        throw new InvalidConfigException(
-            key + " must be a " + scheme + ":// URL with a host, was '" + value + "'");
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(key + " is not a URL: '" + value + "'");
-    }
-  }
-
-  private static String jdbc(Map<String, String> env, String key, String fallback) {
-    String value = text(env, key, fallback);
-    if (!value.startsWith("jdbc:postgresql://")) {
-      throw new InvalidConfigException(
-          key + " must start with jdbc:postgresql://, was '" + value + "'");
-    }
-    return value;
   }
 }

@@ -11,13 +11,11 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bson.Document;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
 import org.saam.ingestion.gateway.DemoHomes;
@@ -35,6 +32,7 @@ import org.saam.ingestion.testing.TestReadingsQueue;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.testing.FailOnceAfterCheckpointSink;
 import org.saam.stream.testing.MeasurementStore;
+import org.saam.stream.testing.PipelineRunner;
 
 /**
  * The walking skeleton through real parts: gateway batches over MQTT into RabbitMQ, the job on a
@@ -190,35 +188,11 @@ class SensorPipelineITCase {
   private JobClient startPipeline(
       MiniCluster cluster, Function<Sink<MeasuredReading>, Sink<MeasuredReading>> wrapSink)
       throws Exception {
-    SensorPipelineOptions options =
-        SensorPipelineOptions.builder()
-            .rabbitHost(LocalStackEndpoints.amqpHost())
-            .rabbitPort(LocalStackEndpoints.amqpPort())
-            .queue(queue.name())
-            .prefetch(200)
-            .mongoUri(LocalStackEndpoints.mongoUri())
-            .mongoDatabase(store.databaseName())
-            .sinkBatchSize(100)
-            .sinkBatchIntervalMs(100)
-            .checkpointInterval(Duration.ofMillis(300))
-            .build();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setParallelism(PARALLELISM);
-    SensorPipelineJob.configure(env, options);
-    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 200));
-    new SensorPipelineJob(
-            SensorPipelineJob.queueSource(options),
-            wrapSink.apply(SensorPipelineJob.measurementSink(options)),
-            SensorPipelineJob.quarantineSink(options),
-            SensorPipelineJob.completenessSink(options),
-            SensorPipelineJob.featureSink(options),
-            SourceCatalogue.loadDefault(),
-            SensorPipelineJob.assignmentDirectory(options),
-            options)
-        .build(env);
-    JobClient client = env.executeAsync(SensorPipelineJob.NAME);
-    CommonTestUtils.waitForAllTaskRunning(cluster, client.getJobID(), false);
-    return client;
+    return PipelineRunner.start(
+        cluster,
+        PipelineRunner.options(queue.name(), store.databaseName()).build(),
+        wrapSink,
+        env -> env);
   }
 
   private List<ReadingBatch> homeBatches(Duration span) {
