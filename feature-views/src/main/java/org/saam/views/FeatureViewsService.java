@@ -29,6 +29,7 @@ import org.saam.common.catalogue.SourceDefinition;
 import org.saam.common.catalogue.ViewDefinition;
 import org.saam.identity.audit.AuditLog;
 import org.saam.identity.http.ProblemException;
+import org.saam.identity.http.ProblemResponses;
 import org.saam.identity.jwt.JwtVerifier;
 import org.saam.identity.jwt.TokenRejectedException;
 import org.saam.identity.jwt.VerifiedToken;
@@ -167,41 +168,8 @@ public final class FeatureViewsService implements AutoCloseable {
     app.get("/health", this::health);
     app.get(
         "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-    app.exception(
-        ProblemException.class,
-        (e, ctx) -> problem(ctx, e.status(), e.title(), e.getMessage(), e.extensions()));
-    app.exception(
-        TokenRejectedException.class,
-        (e, ctx) ->
-            problem(
-                ctx,
-                e.status(),
-                e.status() == 401 ? "Unauthorized" : "Forbidden",
-                e.getMessage(),
-                Map.of()));
-    app.exception(
-        Exception.class,
-        (e, ctx) -> {
-          LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
-          problem(
-              ctx,
-              500,
-              "Internal error",
-              "the query failed; the error is logged with the time of this request",
-              Map.of());
-        });
-    app.error(
-        404,
-        ctx -> {
-          if (ctx.result() == null) {
-            problem(
-                ctx,
-                404,
-                "Not found",
-                "no such endpoint: " + ctx.method() + " " + ctx.path(),
-                Map.of());
-          }
-        });
+    ProblemResponses.register(
+        app, json, LOG, "the query failed; the error is logged with the time of this request");
     app.after(this::measureAndAudit);
   }
 
@@ -368,24 +336,6 @@ public final class FeatureViewsService implements AutoCloseable {
     checks.put("elasticsearch", audit.healthy() ? "up" : "down");
     boolean up = !checks.containsValue("down");
     ctx.status(up ? 200 : 503).json(Map.of("status", up ? "up" : "down", "checks", checks));
-  }
-
-  private void problem(
-      Context ctx, int status, String title, String detail, Map<String, Object> extensions) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "about:blank");
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", detail);
-    body.put("instance", ctx.path());
-    body.putAll(extensions);
-    try {
-      ctx.status(status)
-          .contentType("application/problem+json")
-          .result(json.writeValueAsString(body));
-    } catch (IOException e) {
-      ctx.status(status).result(detail);
-    }
   }
 
   private void measureAndAudit(Context ctx) {

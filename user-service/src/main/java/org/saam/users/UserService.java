@@ -21,9 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.saam.identity.audit.AuditLog;
-import org.saam.identity.http.ProblemException;
+import org.saam.identity.http.ProblemResponses;
 import org.saam.identity.jwt.JwtVerifier;
-import org.saam.identity.jwt.TokenRejectedException;
 import org.saam.identity.jwt.VerifiedToken;
 import org.saam.identity.realm.SaamRealm;
 import org.saam.identity.tokenlog.Elasticsearch;
@@ -157,69 +156,19 @@ public final class UserService implements AutoCloseable {
     app.get(
         "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
 
-    app.exception(
-        ProblemException.class,
-        (e, ctx) -> problem(ctx, e.status(), e.title(), e.getMessage(), e.extensions()));
-    app.exception(
-        TokenRejectedException.class,
-        (e, ctx) ->
-            problem(
-                ctx,
-                e.status(),
-                e.status() == 401 ? "Unauthorized" : "Forbidden",
-                e.getMessage(),
-                Map.of()));
-    app.exception(
-        Exception.class,
-        (e, ctx) -> {
-          LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
-          problem(
-              ctx,
-              500,
-              "Internal error",
-              "the service failed; the error is logged with the time of this request",
-              Map.of());
-        });
-    app.error(
-        404,
-        ctx -> {
-          if (ctx.result() == null) {
-            problem(
-                ctx,
-                404,
-                "Not found",
-                "no such endpoint: " + ctx.method() + " " + ctx.path(),
-                Map.of());
-          }
-        });
+    ProblemResponses.register(
+        app, json, LOG, "the service failed; the error is logged with the time of this request");
     app.error(
         405,
         ctx ->
-            problem(
+            ProblemResponses.write(
                 ctx,
+                json,
                 405,
                 "Method not allowed",
                 ctx.method() + " is not allowed on " + ctx.path(),
                 Map.of()));
     app.after(this::measureAndAudit);
-  }
-
-  private void problem(
-      Context ctx, int status, String title, String detail, Map<String, Object> extensions) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "about:blank");
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", detail);
-    body.put("instance", ctx.path());
-    body.putAll(extensions);
-    try {
-      ctx.status(status)
-          .contentType("application/problem+json")
-          .result(json.writeValueAsString(body));
-    } catch (IOException e) {
-      ctx.status(status).result(detail);
-    }
   }
 
   private void health(Context ctx) {
