@@ -166,16 +166,13 @@ public final class QueryParameters {
       throw ProblemException.badRequest("bucket is required, for example PT1H or P1D");
     }
     try {
-      Duration bucket =
-          text.startsWith("P") && text.contains("D") && !text.contains("T")
-              ? Duration.ofDays(Long.parseLong(text.substring(1, text.indexOf('D'))))
-              : Duration.parse(text);
+      Duration bucket = Duration.parse(text); // days too: P1D is 24 hours
       if (bucket.compareTo(Duration.ofMinutes(1)) < 0
           || bucket.compareTo(Duration.ofDays(366)) > 0) {
         throw ProblemException.badRequest("bucket must be between PT1M and P366D, was " + text);
       }
       return bucket;
-    } catch (DateTimeParseException | NumberFormatException e) {
+    } catch (DateTimeParseException e) {
       throw ProblemException.badRequest(
           "bucket '" + text + "' is not an ISO-8601 duration such as PT1H or P1D");
     }

@@ -109,11 +109,7 @@ public record CoachingRules(List<CoachingRule> rules, LocalTime quietFrom, Local
     String cooldownText = node.path("cooldown").asText("");
     Duration cooldown;
     try {
-      cooldown =
-          cooldownText.matches("^P\\d+D$")
-              ? Duration.ofDays(
-                  Long.parseLong(cooldownText.substring(1, cooldownText.length() - 1)))
-              : Duration.parse(cooldownText);
+      cooldown = Duration.parse(cooldownText); // P7D is 168 hours
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           where + ": cooldown '" + cooldownText + "' must be an ISO-8601 duration such as P7D");
