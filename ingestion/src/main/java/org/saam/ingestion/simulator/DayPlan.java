@@ -40,12 +40,24 @@ public record DayPlan(
 
   /** The plan of one date; the same home, date and seed always give the same plan. */
   public static DayPlan of(Household home, long seed, LocalDate date) {
+    return of(home, seed, date, false);
+  }
+
+  /**
+   * The plan of one date, its night planted short if asked: in bed from about 00:30 to 04:45 (the
+   * same random draws are made either way, so the rest of the plan does not change).
+   */
+  public static DayPlan of(Household home, long seed, LocalDate date, boolean shortNight) {
     SplittableRandom random =
         new SplittableRandom(seed ^ (home.index() * 0x9E3779B97F4A7C15L) ^ date.toEpochDay());
     LocalDateTime midnight = date.atStartOfDay();
     LocalDateTime bedIn = midnight.plusMinutes(home.bedtimeMinute() + random.nextInt(-30, 31));
     LocalDateTime bedOut =
         midnight.plusDays(1).plusMinutes(home.wakeMinute() + random.nextInt(-30, 31));
+    if (shortNight) {
+      bedIn = midnight.plusDays(1).plusMinutes(30 + bedIn.getMinute() % 20);
+      bedOut = midnight.plusDays(1).plusMinutes(4 * 60 + 45 + bedOut.getMinute() % 10);
+    }
     int nightMinutes = (int) java.time.Duration.between(bedIn, bedOut).toMinutes();
 
     List<int[]> exits = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.saam.common.records.Reading;
 
@@ -27,6 +28,7 @@ final class HouseholdSimulator {
   private final SplittableRandom noise;
   private final GroundTruth truth;
   private final Map<LocalDate, DayPlan> plans = new HashMap<>();
+  private final Set<LocalDate> shortNights;
 
   private int room = -1;
   private int posture = -1;
@@ -34,8 +36,13 @@ final class HouseholdSimulator {
   private boolean wasAway;
 
   HouseholdSimulator(Household home, long seed) {
+    this(home, seed, Set.of());
+  }
+
+  HouseholdSimulator(Household home, long seed, Set<LocalDate> shortNights) {
     this.home = home;
     this.seed = seed;
+    this.shortNights = Set.copyOf(shortNights);
     this.noise = new SplittableRandom(seed * 7919L + home.index());
     this.truth = new GroundTruth(home);
   }
@@ -49,7 +56,7 @@ final class HouseholdSimulator {
   }
 
   private DayPlan plan(LocalDate date) {
-    return plans.computeIfAbsent(date, d -> DayPlan.of(home, seed, d));
+    return plans.computeIfAbsent(date, d -> DayPlan.of(home, seed, d, shortNights.contains(d)));
   }
 
   /** The readings of the minute that starts at {@code minute}. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.saam.ingestion.gateway.MqttSettings;
@@ -27,6 +28,8 @@ public final class SimulateCommand {
                       --batch-size 500  --flush-minutes 5  --buffer 1000  --give-up-after 600 (s)
                       --faults none|all|out-of-order,duplicates,malformed-json,unknown-source,
                                out-of-range,wrong-location,oversize-batch  --fault-rate 0.02
+                      --plant-short-nights 2026-11-03,2026-11-04,2026-11-05
+                               (nights starting on these dates are short, about 4 h in bed)
                       --mqtt tcp://127.0.0.1:1883  --tls (ssl://127.0.0.1:8883)  --ca FILE
                       --user U  --password P (or env SAAM_GATEWAY_PASSWORD)
                       --truth simulation-truth.json  --dry-run FILE (write payloads, one a line)
@@ -112,7 +115,28 @@ public final class SimulateCommand {
             options.getOrDefault("flush-minutes", String.valueOf(defaults.flushMinutes()))),
         FaultKind.parseList(options.getOrDefault("faults", "none")),
         Double.parseDouble(
-            options.getOrDefault("fault-rate", String.valueOf(defaults.faultRate()))));
+            options.getOrDefault("fault-rate", String.valueOf(defaults.faultRate()))),
+        shortNights(options.getOrDefault("plant-short-nights", "")));
+  }
+
+  /** {@code 2026-11-03,2026-11-04}: local dates whose nights are planted short. */
+  static Set<LocalDate> shortNights(String list) {
+    Set<LocalDate> dates = new java.util.TreeSet<>();
+    for (String item : list.split(",")) {
+      if (item.isBlank()) {
+        continue;
+      }
+      try {
+        dates.add(LocalDate.parse(item.strip()));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "--plant-short-nights takes dates like 2026-11-03,2026-11-04; '"
+                + item
+                + "' is not one",
+            e);
+      }
+    }
+    return dates;
   }
 
   static MqttSettings mqttSettings(Map<String, String> options) {

@@ -89,7 +89,11 @@ public final class Simulation {
           settings.startDate().minusDays(1).atTime(12, 0).atZone(household.zone()).toInstant();
       Instant until =
           settings.startDate().plusDays(settings.days()).atStartOfDay(household.zone()).toInstant();
-      homes.add(new Home(new HouseholdSimulator(household, settings.seed()), from, until));
+      homes.add(
+          new Home(
+              new HouseholdSimulator(household, settings.seed(), settings.shortNights()),
+              from,
+              until));
       first = first.isBefore(from) ? first : from;
       last = last.isAfter(until) ? last : until;
     }

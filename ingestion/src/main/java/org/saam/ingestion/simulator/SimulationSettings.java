@@ -15,6 +15,8 @@ import java.util.Set;
  * @param flushMinutes a gateway sends what it has at least every this many simulated minutes
  * @param faults which faults to inject
  * @param faultRate the share of batches that get a fault, 0 to 1
+ * @param shortNights planted pattern: the nights that start on these local dates are short (in bed
+ *     from about 00:30 to 04:45) in every home, for testing coaching rules
  */
 public record SimulationSettings(
     String locationPrefix,
@@ -25,7 +27,8 @@ public record SimulationSettings(
     int batchSize,
     int flushMinutes,
     Set<FaultKind> faults,
-    double faultRate) {
+    double faultRate,
+    Set<LocalDate> shortNights) {
 
   public SimulationSettings {
     if (!(locationPrefix + "0001").matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
@@ -42,6 +45,7 @@ public record SimulationSettings(
         "flush interval must be between 1 and 1440 minutes, was " + flushMinutes);
     check(faultRate >= 0 && faultRate <= 1, "fault rate must be between 0 and 1, was " + faultRate);
     faults = Set.copyOf(faults);
+    shortNights = Set.copyOf(shortNights);
   }
 
   private static void check(boolean condition, String message) {
@@ -53,41 +57,119 @@ public record SimulationSettings(
   /** Defaults: 3 homes, one week from 2026-11-09, seed 42, batches of 500, no faults. */
   public static SimulationSettings defaults() {
     return new SimulationSettings(
-        "loc-", 3, LocalDate.of(2026, 11, 9), 7, 42, 500, 5, Set.of(), 0.02);
+        "loc-", 3, LocalDate.of(2026, 11, 9), 7, 42, 500, 5, Set.of(), 0.02, Set.of());
   }
 
   public SimulationSettings withHomes(int value) {
     return new SimulationSettings(
-        locationPrefix, value, startDate, days, seed, batchSize, flushMinutes, faults, faultRate);
+        locationPrefix,
+        value,
+        startDate,
+        days,
+        seed,
+        batchSize,
+        flushMinutes,
+        faults,
+        faultRate,
+        shortNights);
   }
 
   public SimulationSettings withDays(int value) {
     return new SimulationSettings(
-        locationPrefix, homes, startDate, value, seed, batchSize, flushMinutes, faults, faultRate);
+        locationPrefix,
+        homes,
+        startDate,
+        value,
+        seed,
+        batchSize,
+        flushMinutes,
+        faults,
+        faultRate,
+        shortNights);
   }
 
   public SimulationSettings withSeed(long value) {
     return new SimulationSettings(
-        locationPrefix, homes, startDate, days, value, batchSize, flushMinutes, faults, faultRate);
+        locationPrefix,
+        homes,
+        startDate,
+        days,
+        value,
+        batchSize,
+        flushMinutes,
+        faults,
+        faultRate,
+        shortNights);
   }
 
   public SimulationSettings withLocationPrefix(String value) {
     return new SimulationSettings(
-        value, homes, startDate, days, seed, batchSize, flushMinutes, faults, faultRate);
+        value,
+        homes,
+        startDate,
+        days,
+        seed,
+        batchSize,
+        flushMinutes,
+        faults,
+        faultRate,
+        shortNights);
   }
 
   public SimulationSettings withStartDate(LocalDate value) {
     return new SimulationSettings(
-        locationPrefix, homes, value, days, seed, batchSize, flushMinutes, faults, faultRate);
+        locationPrefix,
+        homes,
+        value,
+        days,
+        seed,
+        batchSize,
+        flushMinutes,
+        faults,
+        faultRate,
+        shortNights);
   }
 
   public SimulationSettings withBatchSize(int value) {
     return new SimulationSettings(
-        locationPrefix, homes, startDate, days, seed, value, flushMinutes, faults, faultRate);
+        locationPrefix,
+        homes,
+        startDate,
+        days,
+        seed,
+        value,
+        flushMinutes,
+        faults,
+        faultRate,
+        shortNights);
   }
 
   public SimulationSettings withFaults(Set<FaultKind> value, double rate) {
     return new SimulationSettings(
-        locationPrefix, homes, startDate, days, seed, batchSize, flushMinutes, value, rate);
+        locationPrefix,
+        homes,
+        startDate,
+        days,
+        seed,
+        batchSize,
+        flushMinutes,
+        value,
+        rate,
+        shortNights);
+  }
+
+  /** Plants short nights (see {@link #shortNights()}). */
+  public SimulationSettings withShortNights(Set<LocalDate> value) {
+    return new SimulationSettings(
+        locationPrefix,
+        homes,
+        startDate,
+        days,
+        seed,
+        batchSize,
+        flushMinutes,
+        faults,
+        faultRate,
+        value);
   }
 }

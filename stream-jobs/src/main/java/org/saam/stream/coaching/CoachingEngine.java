@@ -19,10 +19,10 @@ import org.saam.common.records.CoachingEvent;
  * {@link History} per person and rule (Flink keyed state in the job); the engine is pure.
  *
  * <p>A window counts towards the pattern when its coverage is at least the rule's minimum and its
- * value matches; a window without enough data breaks the run. When the run reaches the rule's
- * length and the cooldown since the last event has passed, one event fires: its id is a hash of
- * rule, person and the window that completed the pattern; its time is that window's end, moved to
- * the end of the person's quiet hours if it falls inside them.
+ * value matches; a window without enough data, or missing altogether, breaks the run. When the run
+ * reaches the rule's length and the cooldown since the last event has passed, one event fires: its
+ * id is a hash of rule, person and the window that completed the pattern; its time is that window's
+ * end, moved to the end of the person's quiet hours if it falls inside them.
  */
 public final class CoachingEngine {
   private final CoachingRules rules;
@@ -46,6 +46,7 @@ public final class CoachingEngine {
 
     public Instant lastEvent;
     public Instant lastWindowStart;
+    public Instant lastWindowEnd;
   }
 
   public CoachingRules rules() {
@@ -61,7 +62,12 @@ public final class CoachingEngine {
     if (history.lastWindowStart != null && !window.start().isAfter(history.lastWindowStart)) {
       return Optional.empty();
     }
+    if (history.lastWindowEnd != null && window.start().isAfter(history.lastWindowEnd)) {
+      // A window without any feature (no readings at all) lies between: the run is broken.
+      history.run.clear();
+    }
     history.lastWindowStart = window.start();
+    history.lastWindowEnd = window.end();
     Double baseline = median(history.values);
     boolean usable = window.value() != null && window.coverage() >= rule.minCoverage();
     boolean baselineReady =

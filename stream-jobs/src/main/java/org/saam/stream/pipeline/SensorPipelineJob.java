@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -19,17 +20,23 @@ import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.identity.realm.SaamRealm;
+import org.saam.stream.coaching.CoachingRules;
 import org.saam.stream.functions.AssignmentLookup;
+import org.saam.stream.functions.CoachingRulesFunction;
 import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.functions.ReadingBatchParser;
 import org.saam.stream.functions.SeqGapTracker;
 import org.saam.stream.people.AssignmentDirectory;
 import org.saam.stream.people.RedisUserServiceDirectory;
+import org.saam.stream.records.CoachingEventRecord;
 import org.saam.stream.records.FeatureRecord;
 import org.saam.stream.records.LocationCompleteness;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
 import org.saam.stream.records.RejectedMessage;
+import org.saam.stream.sinks.CoachingEventIndex;
+import org.saam.stream.sinks.CoachingEventKafkaSink;
+import org.saam.stream.sinks.CoachingEventPush;
 import org.saam.stream.sinks.CompletenessWrite;
 import org.saam.stream.sinks.FeatureWrite;
 import org.saam.stream.sinks.MeasurementBucketWrite;
@@ -43,6 +50,7 @@ import org.saam.stream.sources.RawMessageDeserializer;
  * <pre>
  * read readings queue -> parse readings -> event time -> join person -> write measurements
  *                             |  |                                 +-> compute features -> write features
+ *                             |  |                                       +-> apply coaching rules -> kafka, app, index
  *                             |  +-(refused)---------------------------> write quarantine
  *                             +-(accepted batches) -> track seq gaps --> write completeness
  * </pre>
@@ -68,6 +76,24 @@ public final class SensorPipelineJob {
   private final SourceCatalogue catalogue;
   private final AssignmentDirectory.Factory assignments;
   private final SensorPipelineOptions options;
+  private final Coaching coaching;
+
+  /**
+   * The coaching stage: rules and where events go. Without sinks, no coaching operator is built.
+   *
+   * @param rules the rules to run
+   * @param sinks Kafka, the app push, Elasticsearch (or what a test puts instead)
+   */
+  public record Coaching(CoachingRules rules, List<Sink<CoachingEventRecord>> sinks) {
+    public Coaching {
+      sinks = List.copyOf(sinks);
+    }
+
+    /** No coaching (features only). */
+    public static Coaching none() {
+      return new Coaching(null, List.of());
+    }
+  }
 
   /**
    * @param source broker messages
@@ -78,6 +104,7 @@ public final class SensorPipelineJob {
    * @param catalogue the sources the pipeline accepts
    * @param assignments who lives where
    * @param options validation, event-time and join settings
+   * @param coaching the coaching rules and where their events go
    */
   public SensorPipelineJob(
       SourceFunction<RawMessage> source,
@@ -87,7 +114,8 @@ public final class SensorPipelineJob {
       Sink<FeatureRecord> features,
       SourceCatalogue catalogue,
       AssignmentDirectory.Factory assignments,
-      SensorPipelineOptions options) {
+      SensorPipelineOptions options,
+      Coaching coaching) {
     this.source = source;
     this.measurements = measurements;
     this.quarantine = quarantine;
@@ -96,6 +124,7 @@ public final class SensorPipelineJob {
     this.catalogue = catalogue;
     this.assignments = assignments;
     this.options = options;
+    this.coaching = coaching;
   }
 
   /** Adds the job's operators to {@code env}. */
@@ -135,17 +164,31 @@ public final class SensorPipelineJob {
 
     attributed.sinkTo(measurements).name("write measurements").uid("write-measurements");
 
-    attributed
-        .filter(reading -> reading.userId() != null)
-        .name("readings of people")
-        .uid("readings-of-people")
-        .keyBy(MeasuredReading::userId)
-        .process(new PersonFeatureWindows(options.featureLatenessMillis()))
-        .name("compute features")
-        .uid("compute-features")
-        .sinkTo(features)
-        .name("write features")
-        .uid("write-features");
+    DataStream<FeatureRecord> personFeatures =
+        attributed
+            .filter(reading -> reading.userId() != null)
+            .name("readings of people")
+            .uid("readings-of-people")
+            .keyBy(MeasuredReading::userId)
+            .process(new PersonFeatureWindows(options.featureLatenessMillis()))
+            .name("compute features")
+            .uid("compute-features");
+    personFeatures.sinkTo(features).name("write features").uid("write-features");
+
+    if (!coaching.sinks().isEmpty()) {
+      DataStream<CoachingEventRecord> events =
+          personFeatures
+              .keyBy(FeatureRecord::userId)
+              .process(new CoachingRulesFunction(coaching.rules()))
+              .name("apply coaching rules")
+              .uid("apply-coaching-rules");
+      for (Sink<CoachingEventRecord> sink : coaching.sinks()) {
+        String name = sinkName(sink);
+        // Coaching events are few; one writer per sink keeps ordering and the Kafka read-back
+        // simple.
+        events.sinkTo(sink).name(name).uid(name.replace(' ', '-')).setParallelism(1);
+      }
+    }
 
     readings
         .getSideOutput(ReadingBatchParser.REJECTED)
@@ -164,10 +207,26 @@ public final class SensorPipelineJob {
         .uid("write-completeness");
   }
 
-  /** Checkpointing as the job needs it: acknowledgements to the broker ride on checkpoints. */
+  private static String sinkName(Sink<CoachingEventRecord> sink) {
+    if (sink instanceof CoachingEventKafkaSink) {
+      return "send coaching events to kafka";
+    }
+    if (sink instanceof CoachingEventPush) {
+      return "push coaching events to app";
+    }
+    if (sink instanceof CoachingEventIndex) {
+      return "index coaching events";
+    }
+    return "coaching events to " + sink.getClass().getSimpleName();
+  }
+
+  /**
+   * Checkpointing as the job needs it: acknowledgements to the broker ride on checkpoints, and
+   * exactly-once (aligned) checkpoints keep the coaching state consistent with what was sent.
+   */
   public static void configure(StreamExecutionEnvironment env, SensorPipelineOptions options) {
     env.enableCheckpointing(
-        options.checkpointInterval().toMillis(), CheckpointingMode.AT_LEAST_ONCE);
+        options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
   }
 
   /** The real source: the readings quorum queue. */
@@ -205,6 +264,37 @@ public final class SensorPipelineJob {
   /** The real features sink: one document per person, feature and window. */
   public static Sink<FeatureRecord> featureSink(SensorPipelineOptions options) {
     return mongoSink(options, "features", 500, new FeatureWrite());
+  }
+
+  /** The coaching stage with its real sinks, or none when {@code --coaching.enabled false}. */
+  public static Coaching coaching(SensorPipelineOptions options) throws IOException {
+    if (!options.coachingEnabled()) {
+      return Coaching.none();
+    }
+    return new Coaching(
+        coachingRules(options),
+        List.of(
+            new CoachingEventKafkaSink(options.kafkaBootstrap(), options.coachingTopic()),
+            new CoachingEventPush(
+                options.rabbitHost(),
+                options.rabbitPort(),
+                options.rabbitVirtualHost(),
+                options.rabbitUser(),
+                options.rabbitPassword()),
+            new CoachingEventIndex(options.elasticsearchUrl(), options.coachingIndex())));
+  }
+
+  /** The rules file named by the options, or the built-in rules; checked against the catalogue. */
+  public static CoachingRules coachingRules(SensorPipelineOptions options) throws IOException {
+    if (options.coachingRulesPath() == null) {
+      return CoachingRules.load(
+          CoachingRules.class.getResourceAsStream(CoachingRules.DEFAULT_RESOURCE),
+          CoachingRules.DEFAULT_RESOURCE,
+          catalogue(options));
+    }
+    try (InputStream in = Files.newInputStream(Path.of(options.coachingRulesPath()))) {
+      return CoachingRules.load(in, options.coachingRulesPath(), catalogue(options));
+    }
   }
 
   /** The real directory: Redis, then the user service, with the job's own token. */
@@ -255,7 +345,8 @@ public final class SensorPipelineJob {
         featureSink(options),
         catalogue(options),
         assignmentDirectory(options),
-        options);
+        options,
+        coaching(options));
   }
 
   public static void main(String[] args) throws Exception {

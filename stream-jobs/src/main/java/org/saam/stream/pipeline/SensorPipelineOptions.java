@@ -39,6 +39,12 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--watermark.out-of-orderness-ms</td><td>120000</td><td>how late a reading may arrive and still be on time</td></tr>
  * <tr><td>--features.allowed-lateness-ms</td><td>7200000</td><td>how long after a window's end late readings still update its features</td></tr>
  * <tr><td>--watermark.idleness-ms</td><td>60000</td><td>after this without data a source split stops holding back the watermark</td></tr>
+ * <tr><td>--coaching.enabled</td><td>true</td><td>run the coaching rules and send events</td></tr>
+ * <tr><td>--coaching.rules</td><td>the built-in rules</td><td>a coaching-rules YAML file to use instead</td></tr>
+ * <tr><td>--kafka.bootstrap</td><td>127.0.0.1:9092</td><td>Kafka brokers</td></tr>
+ * <tr><td>--coaching.topic</td><td>saam.coaching-events</td><td>Kafka topic of coaching events (must exist)</td></tr>
+ * <tr><td>--elasticsearch.url</td><td>http://127.0.0.1:9200</td><td>Elasticsearch</td></tr>
+ * <tr><td>--coaching.index</td><td>saam-coaching-events</td><td>index of coaching events</td></tr>
  * </table>
  */
 public final class SensorPipelineOptions implements Serializable {
@@ -68,6 +74,12 @@ public final class SensorPipelineOptions implements Serializable {
   private final Duration outOfOrderness;
   private final Duration idleness;
   private final long featureLatenessMillis;
+  private final boolean coachingEnabled;
+  private final String coachingRulesPath;
+  private final String kafkaBootstrap;
+  private final String coachingTopic;
+  private final String elasticsearchUrl;
+  private final String coachingIndex;
 
   private SensorPipelineOptions(Builder builder) {
     this.rabbitHost = builder.rabbitHost;
@@ -94,6 +106,12 @@ public final class SensorPipelineOptions implements Serializable {
     this.outOfOrderness = builder.outOfOrderness;
     this.idleness = builder.idleness;
     this.featureLatenessMillis = builder.featureLatenessMillis;
+    this.coachingEnabled = builder.coachingEnabled;
+    this.coachingRulesPath = builder.coachingRulesPath;
+    this.kafkaBootstrap = builder.kafkaBootstrap;
+    this.coachingTopic = builder.coachingTopic;
+    this.elasticsearchUrl = builder.elasticsearchUrl;
+    this.coachingIndex = builder.coachingIndex;
   }
 
   public static Builder builder() {
@@ -152,6 +170,17 @@ public final class SensorPipelineOptions implements Serializable {
             integer(params, "watermark.idleness-ms", (int) builder.idleness.toMillis())));
     builder.featureLatenessMillis(
         integer(params, "features.allowed-lateness-ms", (int) builder.featureLatenessMillis));
+    String enabled = params.get("coaching.enabled", String.valueOf(builder.coachingEnabled));
+    if (!enabled.equals("true") && !enabled.equals("false")) {
+      throw new IllegalArgumentException(
+          "option --coaching.enabled must be true or false, was '" + enabled + "'");
+    }
+    builder.coachingEnabled(Boolean.parseBoolean(enabled));
+    builder.coachingRulesPath(params.get("coaching.rules", builder.coachingRulesPath));
+    builder.kafkaBootstrap(params.get("kafka.bootstrap", builder.kafkaBootstrap));
+    builder.coachingTopic(params.get("coaching.topic", builder.coachingTopic));
+    builder.elasticsearchUrl(params.get("elasticsearch.url", builder.elasticsearchUrl));
+    builder.coachingIndex(params.get("coaching.index", builder.coachingIndex));
     return builder.build();
   }
 
@@ -266,6 +295,31 @@ public final class SensorPipelineOptions implements Serializable {
     return featureLatenessMillis;
   }
 
+  public boolean coachingEnabled() {
+    return coachingEnabled;
+  }
+
+  /** The coaching-rules file, or {@code null} for the built-in rules. */
+  public String coachingRulesPath() {
+    return coachingRulesPath;
+  }
+
+  public String kafkaBootstrap() {
+    return kafkaBootstrap;
+  }
+
+  public String coachingTopic() {
+    return coachingTopic;
+  }
+
+  public String elasticsearchUrl() {
+    return elasticsearchUrl;
+  }
+
+  public String coachingIndex() {
+    return coachingIndex;
+  }
+
   /** Builder with the local-stack defaults; {@link #build()} validates. */
   public static final class Builder {
     private String rabbitHost = "127.0.0.1";
@@ -292,8 +346,44 @@ public final class SensorPipelineOptions implements Serializable {
     private Duration outOfOrderness = Duration.ofMinutes(2);
     private Duration idleness = Duration.ofMinutes(1);
     private long featureLatenessMillis = 7_200_000;
+    private boolean coachingEnabled = true;
+    private String coachingRulesPath;
+    private String kafkaBootstrap = "127.0.0.1:9092";
+    private String coachingTopic = "saam.coaching-events";
+    private String elasticsearchUrl = "http://127.0.0.1:9200";
+    private String coachingIndex = "saam-coaching-events";
 
     private Builder() {}
+
+    public Builder coachingEnabled(boolean value) {
+      coachingEnabled = value;
+      return this;
+    }
+
+    public Builder coachingRulesPath(String value) {
+      coachingRulesPath = value;
+      return this;
+    }
+
+    public Builder kafkaBootstrap(String value) {
+      kafkaBootstrap = value;
+      return this;
+    }
+
+    public Builder coachingTopic(String value) {
+      coachingTopic = value;
+      return this;
+    }
+
+    public Builder elasticsearchUrl(String value) {
+      elasticsearchUrl = value;
+      return this;
+    }
+
+    public Builder coachingIndex(String value) {
+      coachingIndex = value;
+      return this;
+    }
 
     public Builder featureLatenessMillis(long value) {
       featureLatenessMillis = value;
@@ -443,6 +533,20 @@ public final class SensorPipelineOptions implements Serializable {
       range(outOfOrderness.toMillis(), 0, 86_400_000, "watermark.out-of-orderness-ms");
       range(idleness.toMillis(), 1, 86_400_000, "watermark.idleness-ms");
       range(featureLatenessMillis, 0, 86_400_000, "features.allowed-lateness-ms");
+      require(kafkaBootstrap, "kafka.bootstrap");
+      require(coachingTopic, "coaching.topic");
+      require(coachingIndex, "coaching.index");
+      if (!elasticsearchUrl.startsWith("http://") && !elasticsearchUrl.startsWith("https://")) {
+        throw new IllegalArgumentException(
+            "option --elasticsearch.url must start with http:// or https://");
+      }
+      if (coachingRulesPath != null
+          && !java.nio.file.Files.isReadable(java.nio.file.Path.of(coachingRulesPath))) {
+        throw new IllegalArgumentException(
+            "option --coaching.rules names "
+                + coachingRulesPath
+                + ", which is not a readable file");
+      }
       if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
         throw new IllegalArgumentException(
             "option --redis.uri must start with redis:// or rediss://");

@@ -32,7 +32,8 @@ public final class PipelineRunner {
         .sinkBatchSize(500)
         .sinkBatchIntervalMs(100)
         .checkpointInterval(Duration.ofMillis(300))
-        .maxFutureMillis(7L * 24 * 3_600_000);
+        .maxFutureMillis(7L * 24 * 3_600_000)
+        .coachingEnabled(false);
   }
 
   /** Submits the job and waits until every task runs. */
@@ -55,7 +56,8 @@ public final class PipelineRunner {
             SensorPipelineJob.featureSink(options),
             SensorPipelineJob.catalogue(options),
             SensorPipelineJob.assignmentDirectory(options),
-            options)
+            options,
+            SensorPipelineJob.coaching(options))
         .build(env);
     JobClient client = env.executeAsync(SensorPipelineJob.NAME);
     CommonTestUtils.waitForAllTaskRunning(cluster, client.getJobID(), false);

@@ -1,0 +1,144 @@
+package org.saam.stream.functions;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.saam.common.codec.CoachingEventCodec;
+import org.saam.common.records.CoachingEvent;
+import org.saam.stream.coaching.CoachingEngine;
+import org.saam.stream.coaching.CoachingRule;
+import org.saam.stream.coaching.CoachingRules;
+import org.saam.stream.records.CoachingEventRecord;
+import org.saam.stream.records.FeatureRecord;
+
+/**
+ * Per person, runs the coaching rules over the person's features as their windows close, and sends
+ * each event when it is due: at once, or when the person's quiet hours end (an event-time timer, so
+ * a replay of old data behaves like live data).
+ *
+ * <p>A window is judged on its first result (when the watermark passes its end); updates from late
+ * readings change the stored feature but not a decision already taken, so an event is never sent
+ * and then taken back. Windows already judged are ignored, so data fed again fires nothing new.
+ *
+ * <p>State per person: one small history per rule (last 14 values, the current run, last event) and
+ * the events waiting for the end of quiet hours. Both are kept as JSON strings, so the state stays
+ * readable after the classes change (savepoint upgrades).
+ */
+public final class CoachingRulesFunction
+    extends KeyedProcessFunction<String, FeatureRecord, CoachingEventRecord> {
+  private static final long serialVersionUID = 1L;
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
+
+  private final CoachingRules rules;
+
+  private transient CoachingEngine engine;
+  private transient Map<String, List<CoachingRule>> rulesByFeature;
+  private transient MapState<String, String> histories; // rule id -> History JSON
+  private transient MapState<String, String> waiting; // event id -> event JSON
+  private transient Counter fired;
+  private transient Counter heldForQuietHours;
+
+  public CoachingRulesFunction(CoachingRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public void open(Configuration parameters) {
+    engine = new CoachingEngine(rules);
+    rulesByFeature = new HashMap<>();
+    for (CoachingRule rule : rules.rules()) {
+      rulesByFeature.computeIfAbsent(rule.feature(), f -> new ArrayList<>()).add(rule);
+    }
+    histories =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("rule-histories", Types.STRING, Types.STRING));
+    waiting =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>("events-after-quiet-hours", Types.STRING, Types.STRING));
+    fired = getRuntimeContext().getMetricGroup().counter("coachingEventsFired");
+    heldForQuietHours =
+        getRuntimeContext().getMetricGroup().counter("coachingEventsHeldForQuietHours");
+  }
+
+  @Override
+  public void processElement(FeatureRecord feature, Context ctx, Collector<CoachingEventRecord> out)
+      throws Exception {
+    List<CoachingRule> watching = rulesByFeature.get(feature.sourceId());
+    if (watching == null) {
+      return;
+    }
+    CoachingEngine.Window window =
+        new CoachingEngine.Window(
+            Instant.ofEpochMilli(feature.windowStartMillis()),
+            Instant.ofEpochMilli(feature.windowEndMillis()),
+            ZoneId.of(feature.timeZone()),
+            feature.value(),
+            feature.coverage());
+    for (CoachingRule rule : watching) {
+      String stored = histories.get(rule.id());
+      CoachingEngine.History history =
+          stored == null
+              ? new CoachingEngine.History()
+              : JSON.readValue(stored, CoachingEngine.History.class);
+      Optional<CoachingEvent> event =
+          engine.evaluate(rule, feature.userId(), feature.locationId(), window, history);
+      histories.put(rule.id(), JSON.writeValueAsString(history));
+      if (event.isPresent()) {
+        fired.inc();
+        CoachingEventRecord record = CoachingEventRecord.of(event.get());
+        if (record.tsMillis() <= ctx.timerService().currentWatermark()) {
+          out.collect(record);
+        } else {
+          heldForQuietHours.inc();
+          waiting.put(record.eventId(), record.json());
+          ctx.timerService().registerEventTimeTimer(record.tsMillis());
+        }
+      }
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<CoachingEventRecord> out)
+      throws Exception {
+    Iterator<Map.Entry<String, String>> entries = waiting.iterator();
+    List<String> sent = new ArrayList<>();
+    while (entries.hasNext()) {
+      Map.Entry<String, String> entry = entries.next();
+      CoachingEventRecord record = CoachingEventRecord.of(decode(entry.getValue()));
+      if (record.tsMillis() <= timestamp) {
+        out.collect(record);
+        sent.add(entry.getKey());
+      }
+    }
+    for (String eventId : sent) {
+      waiting.remove(eventId);
+    }
+  }
+
+  private static CoachingEvent decode(String json) {
+    return CoachingEventCodec.decode(json.getBytes(StandardCharsets.UTF_8));
+  }
+}
