@@ -5,7 +5,7 @@ PIPELINE_CLASS="org.saam.stream.pipeline.SensorPipelineJob"
 PIPELINE_NAME="sensor-pipeline"
 
 # What the integration tests need running; the tests share it and use unique names.
-TEST_COMPONENTS=(rabbitmq redis postgres mongo elasticsearch keycloak user-service)
+TEST_COMPONENTS=(rabbitmq redis postgres mongo kafka elasticsearch keycloak user-service)
 
 flink_up() { curl -fsS "$FLINK_REST/overview" >/dev/null 2>&1 || die "the Flink cluster is not up: run ./saam up flink"; }
 

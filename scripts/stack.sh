@@ -282,6 +282,12 @@ EOF
     -cp "$cp" kafka.Kafka "$dir/server.properties"
 }
 
+after_start_kafka() {
+  ensure_built local-stack
+  java -jar "$(jar_of local-stack)" kafka-topic --name saam.coaching-events --partitions 3 \
+    --retention-days 365 >>"$SAAM_LOGS/kafka.log" 2>&1 ||
+    { tail -5 "$SAAM_LOGS/kafka.log" >&2; die "kafka: creating topic saam.coaching-events failed"; }
+}
 ready_kafka() { port_open 9092 && grep -q "Kafka Server started" "$SAAM_LOGS/kafka.log"; }
 stop_kafka() { stop_pid kafka 30; }
 

@@ -26,6 +26,8 @@ import org.bson.json.JsonWriterSettings;
  * count-samples    [--from INSTANT --minutes M] [--locations L1,L2]   stored samples
  * count-quarantine [--locations L1,L2]                 documents in quarantine
  * show-bucket      --location L --source S             the newest measurement bucket, as JSON
+ * kafka-topic      --name T [--partitions 3] [--retention-days 365] [--bootstrap 127.0.0.1:9092]
+ *                  create a topic if it does not exist (idempotent)
  * common options:  --uri mongodb://127.0.0.1:27017  --database saam
  * </pre>
  *
@@ -41,6 +43,7 @@ public final class StackCommand {
         count-samples     [--from INSTANT --minutes M] [--locations L1,L2]
         count-quarantine  [--locations L1,L2]
         show-bucket       --location L --source S
+        kafka-topic       --name T [--partitions 3] [--retention-days 365] [--bootstrap 127.0.0.1:9092]
         (MongoDB commands take --uri mongodb://127.0.0.1:27017 and --database saam)
       """;
 
@@ -64,6 +67,7 @@ public final class StackCommand {
         case "count-samples" -> out.println(countSamples(options));
         case "count-quarantine" -> out.println(countQuarantine(options));
         case "show-bucket" -> out.println(showBucket(options));
+        case "kafka-topic" -> out.println(KafkaTopics.ensure(options));
         case "help", "--help" -> out.print(USAGE);
         default -> throw new IllegalArgumentException("unknown command '" + command + "'");
       }
@@ -72,6 +76,9 @@ public final class StackCommand {
       err.println("saam-local-stack: " + e.getMessage());
       err.print(USAGE);
       return 2;
+    } catch (IllegalStateException e) {
+      err.println("saam-local-stack: " + e.getMessage());
+      return 1;
     }
   }
 
