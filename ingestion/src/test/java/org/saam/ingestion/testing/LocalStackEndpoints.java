@@ -30,6 +30,14 @@ public final class LocalStackEndpoints {
     return setting("saam.it.management", "SAAM_IT_MANAGEMENT", "http://127.0.0.1:15672");
   }
 
+  public static String kafkaBootstrap() {
+    return setting("saam.it.kafka", "SAAM_IT_KAFKA", "127.0.0.1:9092");
+  }
+
+  public static String elasticsearchUrl() {
+    return setting("saam.it.elasticsearch", "SAAM_IT_ELASTICSEARCH", "http://127.0.0.1:9200");
+  }
+
   public static String mongoUri() {
     return setting("saam.it.mongo", "SAAM_IT_MONGO", "mongodb://127.0.0.1:27017");
   }

@@ -23,7 +23,7 @@ import org.saam.common.records.CoachingEvent;
 /** Against the local stack's Kafka (127.0.0.1:9092), on a topic of its own. */
 class CoachingEventsConsumerITCase {
   private static final String BOOTSTRAP =
-      System.getenv().getOrDefault("SAAM_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+      System.getenv().getOrDefault("SAAM_IT_KAFKA", "127.0.0.1:9092");
 
   private static CoachingEvent event(String id, String user) {
     Instant end = Instant.parse("2026-11-05T11:00:00Z");

@@ -1,0 +1,145 @@
+package org.saam.stream.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.saam.common.records.CoachingEvent;
+import org.saam.ingestion.testing.LocalStackEndpoints;
+import org.saam.stream.records.CoachingEventRecord;
+
+/** The Kafka writer against the local stack's broker, on a topic of its own. */
+class CoachingEventKafkaSinkITCase {
+  private String topic;
+  private CoachingEventKafkaSink sink;
+
+  @BeforeEach
+  void freshTopic() throws Exception {
+    topic = "it-coaching-" + UUID.randomUUID();
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", LocalStackEndpoints.kafkaBootstrap()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+    }
+    sink = new CoachingEventKafkaSink(LocalStackEndpoints.kafkaBootstrap(), topic);
+  }
+
+  private static CoachingEventRecord event(int n) {
+    Instant end = Instant.parse("2026-11-05T11:00:00Z").plusSeconds(86_400L * n);
+    return CoachingEventRecord.of(
+        new CoachingEvent(
+            "event-" + n,
+            "user-" + (n % 4),
+            "loc-1",
+            "sleep",
+            "sleep.short_nights",
+            "warning",
+            end,
+            "coaching.sleep.short_nights",
+            List.of(
+                new CoachingEvent.Evidence(
+                    "feature.sleep.total_sleep_min", end.minusSeconds(86_400), end, 250, null))));
+  }
+
+  private List<ConsumerRecord<String, byte[]>> topicContent() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackEndpoints.kafkaBootstrap());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  private static List<String> ids(List<ConsumerRecord<String, byte[]>> records) {
+    return records.stream()
+        .map(
+            r ->
+                new String(
+                    r.headers().lastHeader(CoachingEventKafkaSink.EVENT_ID_HEADER).value(),
+                    StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  @Test
+  void aWriterRestoredFromACheckpointSkipsWhatItAlreadyWroteAndWritesTheRest() throws Exception {
+    CoachingEventKafkaSink.Writer writer = sink.new Writer(new SimpleCounter(), List.of());
+    writer.write(event(1), null);
+    writer.write(event(2), null);
+    writer.flush(false);
+    List<Map<Integer, Long>> checkpoint = writer.snapshotState(1);
+    // Written after the checkpoint, then the job fails before the next one completes.
+    writer.write(event(3), null);
+    writer.write(event(4), null);
+    writer.flush(false);
+    writer.close();
+
+    SimpleCounter skipped = new SimpleCounter();
+    CoachingEventKafkaSink.Writer restored = sink.new Writer(skipped, checkpoint);
+    // The replay from the checkpoint: 3 and 4 again, then new events.
+    for (int n = 3; n <= 6; n++) {
+      restored.write(event(n), null);
+    }
+    restored.flush(true);
+    restored.close();
+
+    List<ConsumerRecord<String, byte[]>> records = topicContent();
+    assertThat(ids(records))
+        .containsExactlyInAnyOrder(
+            "event-1", "event-2", "event-3", "event-4", "event-5", "event-6");
+    assertThat(skipped.getCount()).isEqualTo(2);
+    // Keyed by person: one person's events share a partition, in order.
+    for (ConsumerRecord<String, byte[]> record : records) {
+      String json = new String(record.value(), StandardCharsets.UTF_8);
+      assertThat(json).contains("\"user_id\":\"" + record.key() + "\"");
+    }
+  }
+
+  @Test
+  void aMissingTopicIsAClearErrorAtStart() {
+    CoachingEventKafkaSink missing =
+        new CoachingEventKafkaSink(
+            LocalStackEndpoints.kafkaBootstrap(), "no-such-" + UUID.randomUUID());
+    assertThatThrownBy(() -> missing.new Writer(new SimpleCounter(), List.of()))
+        .hasMessageContaining("does not exist")
+        .hasMessageContaining("create it first");
+  }
+
+  @Test
+  void writerStateSurvivesItsSerializer() throws Exception {
+    CoachingEventKafkaSink.OffsetsSerializer serializer =
+        new CoachingEventKafkaSink.OffsetsSerializer();
+    Map<Integer, Long> offsets = Map.of(0, 12L, 1, 0L, 2, 99_999_999_999L);
+    assertThat(serializer.deserialize(1, serializer.serialize(offsets))).isEqualTo(offsets);
+    assertThatThrownBy(() -> serializer.deserialize(2, serializer.serialize(offsets)))
+        .hasMessageContaining("version 2");
+  }
+}
