@@ -24,6 +24,11 @@ public final class TestReadingsQueue implements AutoCloseable {
 
   /** Declares a fresh queue for a fresh location. */
   public static TestReadingsQueue declare() throws Exception {
+    return declare(1);
+  }
+
+  /** Declares a fresh queue for {@code homes} fresh locations, prefix + 0001, 0002, ... */
+  public static TestReadingsQueue declare(int homes) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String locationId = "it-" + suffix + "-";
     ConnectionFactory factory = new ConnectionFactory();
@@ -35,6 +40,12 @@ public final class TestReadingsQueue implements AutoCloseable {
             "saam.readings.it-" + suffix, "saam." + locationId + "0001.readings", 100_000);
     try (Channel channel = connection.createChannel()) {
       BrokerTopology.install(channel, queue);
+      for (int home = 2; home <= homes; home++) {
+        channel.queueBind(
+            queue.queue(),
+            "amq.topic",
+            "saam." + locationId + String.format("%04d", home) + ".readings");
+      }
     }
     return new TestReadingsQueue(connection, queue, locationId);
   }

@@ -53,6 +53,11 @@ public final class MeasurementStore implements AutoCloseable {
     return database.getCollection("measurements").find().into(new ArrayList<>());
   }
 
+  /** Removes every feature document (to see what a backfill writes by itself). */
+  public void dropFeatures() {
+    database.getCollection("features").drop();
+  }
+
   public List<Document> features() {
     return database.getCollection("features").find().into(new ArrayList<>());
   }

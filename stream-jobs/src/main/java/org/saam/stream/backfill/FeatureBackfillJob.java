@@ -1,0 +1,115 @@
+package org.saam.stream.backfill;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.saam.stream.functions.AssignmentLookup;
+import org.saam.stream.functions.PersonFeatureWindows;
+import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.pipeline.SensorPipelineJob;
+import org.saam.stream.pipeline.SensorPipelineOptions;
+import org.saam.stream.records.FeatureRecord;
+import org.saam.stream.records.MeasuredReading;
+
+/**
+ * The {@code feature-backfill} batch job: recomputes the features of stored measurements with the
+ * same functions as the streaming job, for readings that came too late for it and after a change of
+ * the feature definitions ({@code algo_version}).
+ *
+ * <pre>
+ * hours of the range -> read measurement buckets -> event time -> join person
+ *     -> compute features (the streaming operator, run in batch mode) -> windows of the range
+ *     -> write features
+ * </pre>
+ *
+ * <p>Readings are joined to people again with the current assignments (so a corrected assignment
+ * takes effect); feature documents are replaced by id, so running a backfill twice changes nothing
+ * and the streaming job's documents for the same windows are overwritten with the same values.
+ *
+ * <p>Arguments: {@code --from 2026-11-02 --to 2026-11-09 [--location L]} and the connection options
+ * of {@link SensorPipelineOptions} (mongo, redis, users, keycloak).
+ */
+public final class FeatureBackfillJob {
+  /** The job name shown in the Flink UI. */
+  public static final String NAME = "feature-backfill";
+
+  private final BackfillRange range;
+  private final SensorPipelineOptions options;
+  private final AssignmentDirectory.Factory assignments;
+  private final Sink<FeatureRecord> features;
+
+  public FeatureBackfillJob(
+      BackfillRange range,
+      SensorPipelineOptions options,
+      AssignmentDirectory.Factory assignments,
+      Sink<FeatureRecord> features) {
+    this.range = range;
+    this.options = options;
+    this.assignments = assignments;
+    this.features = features;
+  }
+
+  /** Adds the job's operators to {@code env} and sets batch mode. */
+  public void build(StreamExecutionEnvironment env) {
+    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    List<Long> hours = range.hoursToRead().stream().map(Instant::toEpochMilli).toList();
+    DataStream<MeasuredReading> stored =
+        env.fromData(hours)
+            .name("hours of the range")
+            .rebalance()
+            .flatMap(
+                new ReadMeasurementBuckets(
+                    options.mongoUri(), options.mongoDatabase(), range.locationId()))
+            .name("read measurement buckets")
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<MeasuredReading>forMonotonousTimestamps()
+                    .withTimestampAssigner((reading, previous) -> reading.tsMillis()))
+            .name("event time");
+    DataStream<MeasuredReading> attributed =
+        AsyncDataStream.unorderedWait(
+                stored,
+                new AssignmentLookup(
+                    assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
+                options.joinTimeoutMillis(),
+                TimeUnit.MILLISECONDS,
+                1000)
+            .name("join person");
+    BackfillRange windows = range;
+    attributed
+        .filter(reading -> reading.userId() != null)
+        .name("readings of people")
+        .keyBy(MeasuredReading::userId)
+        .process(new PersonFeatureWindows(options.featureLatenessMillis()))
+        .name("compute features")
+        .filter(feature -> windows.includes(feature.windowStartMillis(), feature.timeZone()))
+        .name("windows of the range")
+        .sinkTo(features)
+        .name("write features");
+  }
+
+  /** Parses the range; the rest of the arguments are the pipeline's connection options. */
+  public static BackfillRange range(String[] args) {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    return BackfillRange.parse(params.get("from"), params.get("to"), params.get("location"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    BackfillRange range = range(args);
+    SensorPipelineOptions options = SensorPipelineOptions.fromArgs(args, System.getenv());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    new FeatureBackfillJob(
+            range,
+            options,
+            SensorPipelineJob.assignmentDirectory(options),
+            SensorPipelineJob.featureSink(options))
+        .build(env);
+    env.execute(NAME + " " + range.from() + ".." + range.to());
+  }
+}
