@@ -203,6 +203,7 @@ build_artifacts() {
 jar_of() {
   case "$1" in
     local-stack) printf '%s\n' "$SAAM_ROOT/local-stack/target/saam-local-stack-$SAAM_VERSION-cli.jar" ;;
+    coaching-consumer) printf '%s\n' "$SAAM_ROOT/examples/coaching-consumer/target/saam-coaching-consumer-$SAAM_VERSION-cli.jar" ;;
     ingestion) printf '%s\n' "$SAAM_ROOT/ingestion/target/saam-ingestion-$SAAM_VERSION-cli.jar" ;;
     stream-jobs) printf '%s\n' "$SAAM_ROOT/stream-jobs/target/saam-stream-jobs-$SAAM_VERSION-job.jar" ;;
     identity) printf '%s\n' "$SAAM_ROOT/identity/target/saam-identity-$SAAM_VERSION-cli.jar" ;;
@@ -217,5 +218,6 @@ ensure_built() {
   for module in "$@"; do
     [ -f "$(jar_of "$module")" ] || missing+=("$module")
   done
+  missing=("${missing[@]/#coaching-consumer/examples/coaching-consumer}")
   [ ${#missing[@]} -eq 0 ] || build_artifacts "${missing[@]}"
 }

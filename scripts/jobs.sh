@@ -3,6 +3,7 @@
 FLINK_REST="http://127.0.0.1:8081"
 PIPELINE_CLASS="org.saam.stream.pipeline.SensorPipelineJob"
 PIPELINE_NAME="sensor-pipeline"
+BACKFILL_CLASS="org.saam.stream.backfill.FeatureBackfillJob"
 
 # What the integration tests need running; the tests share it and use unique names.
 TEST_COMPONENTS=(rabbitmq redis postgres mongo kafka elasticsearch keycloak user-service)
@@ -14,15 +15,20 @@ jobs_command() {
   [ $# -gt 0 ] && shift
   case "$sub" in
     submit) jobs_submit "$@" ;;
+    backfill) jobs_backfill "$@" ;;
     list) jobs_list ;;
     cancel) jobs_cancel "$@" ;;
-    *) die "usage: ./saam jobs submit [job args] | list | cancel <job-id|name>" ;;
+    *) die "usage: ./saam jobs submit [job args] | backfill --from D --to D [--location L] | list | cancel <job-id|name>" ;;
   esac
 }
 
 # Uploads the job jar and runs sensor-pipeline; prints the job id.
-jobs_submit() {
-  local jar upload jar_id args body response job_id
+jobs_submit() { run_job_jar "$PIPELINE_CLASS" "$@"; }
+
+# Uploads the job jar and runs its entry class with the arguments; prints the job id.
+run_job_jar() {
+  local entry="$1" jar upload jar_id args body response job_id
+  shift
   flink_up
   ensure_built stream-jobs
   jar=$(jar_of stream-jobs)
@@ -30,7 +36,7 @@ jobs_submit() {
     die "uploading $jar to the Flink cluster failed"
   jar_id=$(jq -r '.filename' <<<"$upload" | xargs basename)
   args=$(jq -cn '$ARGS.positional' --args "$@")
-  body=$(jq -cn --arg entry "$PIPELINE_CLASS" --argjson args "$args" \
+  body=$(jq -cn --arg entry "$entry" --argjson args "$args" \
     --argjson parallelism "${SAAM_JOB_PARALLELISM:-2}" \
     '{entryClass: $entry, programArgsList: $args, parallelism: $parallelism}')
   response=$(curl -sS -X POST -H 'Content-Type: application/json' -d "$body" "$FLINK_REST/jars/$jar_id/run")
@@ -41,6 +47,40 @@ jobs_submit() {
     exit 1
   fi
   printf '%s\n' "$job_id"
+}
+
+# ./saam jobs backfill: recompute features of stored measurements; waits and shows progress.
+jobs_backfill() {
+  local args=("$@") has_from=0 has_to=0 a job_id start=$SECONDS state info read written
+  for a in "${args[@]}"; do
+    case "$a" in --from) has_from=1 ;; --to) has_to=1 ;; --help | -h)
+      say "usage: ./saam jobs backfill --from 2026-11-02 --to 2026-11-09 [--location L] [job options]"
+      say "  recomputes the features of the windows starting on local dates [from, to) from stored"
+      say "  measurements (same functions as the streaming job); documents are replaced by id."
+      return 0 ;;
+    esac
+  done
+  [ $has_from = 1 ] && [ $has_to = 1 ] ||
+    die "usage: ./saam jobs backfill --from 2026-11-02 --to 2026-11-09 [--location L] (--to not included)"
+  job_id=$(run_job_jar "$BACKFILL_CLASS" "${args[@]}") || exit 1
+  say "backfill job $job_id submitted (Flink UI: $FLINK_REST/#/job/$job_id/overview)"
+  while :; do
+    info=$(curl -fsS "$FLINK_REST/jobs/$job_id" 2>/dev/null || echo '{}')
+    state=$(jq -r '.state // "UNKNOWN"' <<<"$info")
+    read=$(jq -r '[.vertices[]? | select(.name | test("read measurement buckets")) | .metrics."write-records"] | add // 0' <<<"$info")
+    written=$(jq -r '[.vertices[]? | select(.name | test("write features")) | .metrics."read-records"] | add // 0' <<<"$info")
+    printf '\r  %-9s %4ds  samples read %s  features written %s ' "$state" $((SECONDS - start)) "$read" "$written" >&2
+    case "$state" in
+      FINISHED) printf '\n' >&2; say "backfill done: $written feature documents written"; return 0 ;;
+      FAILED | CANCELED)
+        printf '\n' >&2
+        err "backfill job $job_id is $state:"
+        curl -fsS "$FLINK_REST/jobs/$job_id/exceptions" 2>/dev/null |
+          jq -r '."root-exception" // empty' | head -15 >&2
+        return 1 ;;
+    esac
+    sleep 2
+  done
 }
 
 jobs_list() {
