@@ -125,6 +125,48 @@ wait_job_running() {
   done
 }
 
+# The coaching part of the demo: a person in a simulated home, a fortnight ending yesterday with
+# three short nights planted, and the one sleep event it gives, read from Kafka as an app
+# backend would. Needs a pipeline whose event time has not passed the fortnight yet (a fresh one:
+# one source reads all homes, so a home's old data is late for a pipeline that has seen newer).
+demo_coaching() {
+  local prefix location truth zone token person start nights event
+  prefix="coach$(date +%s | tail -c 7)-"
+  location="${prefix}0001"
+  truth="$SAAM_STATE/simulations/coaching-demo.json"
+  start=$(date -u -d "-14 days" +%Y-%m-%d)
+  nights="$(date -u -d "$start +5 days" +%F),$(date -u -d "$start +6 days" +%F),$(date -u -d "$start +7 days" +%F)"
+  step "coaching: a fortnight of home $location from $start with short nights $nights" >&2
+  mkdir -p "$SAAM_STATE/simulations"
+  java -jar "$(jar_of ingestion)" simulate --homes 1 --days 1 --seed 7 --location-prefix "$prefix" \
+    --dry-run /dev/null --truth "$truth" >/dev/null || { err "simulating failed"; return 1; }
+  zone=$(jq -r '.homes[0].time_zone' "$truth")
+  token=$(curl -fsS -d grant_type=password -d client_id=saam-cli -d username=admin-demo \
+    -d password=admin-demo-pass -d scope="openid userapi" \
+    http://127.0.0.1:8180/realms/saam/protocol/openid-connect/token | jq -r .access_token) ||
+    { err "no admin token from Keycloak"; return 1; }
+  person=$(curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"display_name\":\"Coaching demo\",\"time_zone\":\"$zone\"}" http://127.0.0.1:8090/v1/users | jq -r .id) ||
+    { err "creating the demo person failed"; return 1; }
+  curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"location_id\":\"$location\"}" http://127.0.0.1:8090/v1/locations &&
+    curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"user_id\":\"$person\",\"valid_from\":\"2026-01-01T00:00:00Z\"}" \
+      "http://127.0.0.1:8090/v1/locations/$location/assignments" ||
+    { err "assigning the demo person failed"; return 1; }
+  ok "person $person ($zone) lives at $location" >&2
+  java -jar "$(jar_of ingestion)" simulate --homes 1 --days 14 --start "$start" --seed 7 \
+    --location-prefix "$prefix" --plant-short-nights "$nights" --truth "$truth" >&2 ||
+    { err "publishing the fortnight failed"; return 1; }
+  step "waiting for the coaching event (Kafka topic saam.coaching-events)" >&2
+  ensure_built coaching-consumer
+  event=$(timeout 180 java -jar "$(jar_of coaching-consumer)" --from-beginning --user "$person" \
+    --rule sleep.short_nights --group "demo-$prefix" --max-events 1 2>/dev/null | head -1)
+  [ -n "$event" ] || { err "no coaching event within 180 s: see ./saam logs flink"; return 1; }
+  ok "$event" >&2
+  printf '%s\n' "$event"
+}
+
 # ./saam simulate: the gateway simulator against the local broker.
 run_simulation() {
   local args=("$@") has_truth=0 has_ca=0 tls=0 seed=42 i
@@ -168,7 +210,7 @@ run_tests() {
 # ./saam demo: the platform end to end on the local stack.
 run_demo() {
   local homes=3 minutes=120 start_at job_id published stored quarantined limit=180 waited=0 count_args
-  local locations
+  local locations fresh_job=0
   build_artifacts
   stack_up
   step "submitting $PIPELINE_NAME to the Flink session cluster"
@@ -177,10 +219,14 @@ run_demo() {
     ok "$PIPELINE_NAME is already running as job $job_id"
   else
     job_id=$(jobs_submit)
+    fresh_job=1
     ok "submitted as job $job_id"
   fi
   wait_job_running "$job_id" || die "the pipeline did not start"
   ok "every task of $PIPELINE_NAME is running"
+
+  local coaching_line="skipped: $PIPELINE_NAME was already running (see README, Coaching demo)"
+  if [ "$fresh_job" = 1 ]; then coaching_line=$(demo_coaching) || coaching_line="no event (see above)"; fi
 
   # Fresh readings every run: the demo night ends at the current minute.
   start_at=$(date -u -d "@$(($(date +%s) / 60 * 60 - minutes * 60))" +%Y-%m-%dT%H:%M:%SZ)
@@ -209,6 +255,7 @@ ${C_BOLD}SAAM demo${C_OFF}
   readings published over MQTT : $published ($homes homes, $minutes minutes from $start_at)
   readings stored in MongoDB   : $stored (collection saam.measurements, hourly buckets)
   refused, in quarantine       : $quarantined (collection saam.quarantine)
+  coaching event (Kafka)       : $coaching_line
   Flink web UI                 : $FLINK_REST/#/job/running/$job_id/overview
   RabbitMQ management          : http://127.0.0.1:15672 (guest / guest)
   Keycloak admin console       : http://127.0.0.1:8180 ($SAAM_KEYCLOAK_ADMIN / $SAAM_KEYCLOAK_ADMIN_PASSWORD)

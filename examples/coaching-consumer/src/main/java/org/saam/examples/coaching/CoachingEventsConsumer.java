@@ -30,7 +30,8 @@ import org.saam.common.records.CoachingEvent;
  *
  * <pre>
  * java -jar saam-coaching-consumer-cli.jar [--bootstrap 127.0.0.1:9092] [--topic saam.coaching-events]
- *     [--group saam-notifications-example] [--from-beginning] [--user USER_ID] [--max-events N]
+ *     [--group saam-notifications-example] [--from-beginning] [--user USER_ID] [--rule RULE_ID]
+ *     [--max-events N]
  * </pre>
  */
 public final class CoachingEventsConsumer implements AutoCloseable {
@@ -38,7 +39,7 @@ public final class CoachingEventsConsumer implements AutoCloseable {
       """
       usage: coaching-consumer [--bootstrap 127.0.0.1:9092] [--topic saam.coaching-events]
                                [--group saam-notifications-example] [--from-beginning]
-                               [--user USER_ID] [--max-events N]
+                               [--user USER_ID] [--rule RULE_ID] [--max-events N]
       Prints each coaching event once, as a notification service would send it.
       """;
 
@@ -54,14 +55,21 @@ public final class CoachingEventsConsumer implements AutoCloseable {
    * @param group consumer group; every service instance of the group shares the partitions
    * @param fromBeginning a new group starts at the oldest event instead of the newest
    * @param user only this person's events, or {@code null} for everyone's
+   * @param rule only events of this rule, or {@code null} for all
    */
   public record Settings(
-      String bootstrap, String topic, String group, boolean fromBeginning, String user) {}
+      String bootstrap,
+      String topic,
+      String group,
+      boolean fromBeginning,
+      String user,
+      String rule) {}
 
   private static final int REMEMBERED_IDS = 100_000;
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final String user;
+  private final String rule;
   private final Map<String, Boolean> handled =
       new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
@@ -85,6 +93,7 @@ public final class CoachingEventsConsumer implements AutoCloseable {
     consumer = new KafkaConsumer<>(props);
     consumer.subscribe(List.of(settings.topic()));
     this.user = settings.user();
+    this.rule = settings.rule();
   }
 
   /**
@@ -110,7 +119,8 @@ public final class CoachingEventsConsumer implements AutoCloseable {
                 + e.getMessage());
         continue;
       }
-      if (user != null && !user.equals(event.userId())) {
+      if ((user != null && !user.equals(event.userId()))
+          || (rule != null && !rule.equals(event.ruleId()))) {
         continue;
       }
       if (handled.put(event.eventId(), Boolean.TRUE) != null) {
@@ -204,7 +214,8 @@ public final class CoachingEventsConsumer implements AutoCloseable {
             options.getOrDefault("topic", "saam.coaching-events"),
             options.getOrDefault("group", "saam-notifications-example"),
             options.containsKey("from-beginning"),
-            options.get("user"));
+            options.get("user"),
+            options.get("rule"));
     try (CoachingEventsConsumer consumer = new CoachingEventsConsumer(settings)) {
       Thread main = Thread.currentThread();
       Runtime.getRuntime()

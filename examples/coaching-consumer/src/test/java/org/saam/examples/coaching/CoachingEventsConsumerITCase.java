@@ -63,7 +63,7 @@ class CoachingEventsConsumerITCase {
 
     String group = "it-group-" + UUID.randomUUID();
     CoachingEventsConsumer.Settings settings =
-        new CoachingEventsConsumer.Settings(BOOTSTRAP, topic, group, true, null);
+        new CoachingEventsConsumer.Settings(BOOTSTRAP, topic, group, true, null, null);
     List<CoachingEvent> received = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     try (CoachingEventsConsumer consumer = new CoachingEventsConsumer(settings)) {
