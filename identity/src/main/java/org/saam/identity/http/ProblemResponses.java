@@ -25,27 +25,44 @@ public final class ProblemResponses {
   public static void register(Javalin app, ObjectMapper json, Logger log, String internalDetail) {
     app.exception(
         ProblemException.class,
-        (e, ctx) -> write(ctx, json, e.status(), e.title(), e.getMessage(), e.extensions()));
+        (e, ctx) ->
+            answer(
+                log,
+                ctx,
+                e,
+                () -> write(ctx, json, e.status(), e.title(), e.getMessage(), e.extensions())));
     app.exception(
         TokenRejectedException.class,
         (e, ctx) ->
-            write(
+            answer(
+                log,
                 ctx,
-                json,
-                e.status(),
-                e.status() == 401 ? "Unauthorized" : "Forbidden",
-                e.getMessage(),
-                Map.of()));
+                e,
+                () ->
+                    write(
+                        ctx,
+                        json,
+                        e.status(),
+                        e.status() == 401 ? "Unauthorized" : "Forbidden",
+                        e.getMessage(),
+                        Map.of())));
     app.exception(
         Exception.class,
-        (e, ctx) -> {
-          log.error("request {} {} failed", ctx.method(), ctx.path(), e);
-          write(ctx, json, 500, "Internal error", internalDetail, Map.of());
-        });
+        (e, ctx) ->
+            answer(
+                log,
+                ctx,
+                e,
+                () -> {
+                  log.error("request {} {} failed", ctx.method(), ctx.path(), e);
+                  write(ctx, json, 500, "Internal error", internalDetail, Map.of());
+                }));
     app.error(
         404,
         ctx -> {
-          if (ctx.result() == null) {
+          // Javalin fills in its own text for unknown endpoints; a 404 problem of a handler stays.
+          String type = ctx.res().getContentType();
+          if (type == null || !type.startsWith("application/problem+json")) {
             write(
                 ctx,
                 json,
@@ -55,6 +72,22 @@ public final class ProblemResponses {
                 Map.of());
           }
         });
+  }
+
+  /**
+   * Runs an error answer that must not throw: Javalin 6 hands an exception thrown by an exception
+   * handler to the handlers again, and a handler that keeps failing (a request whose connection is
+   * gone and whose context can no longer be read) then spins that request's thread forever
+   * (javalin/javalin#2422). When the answer cannot be written there is nobody left to tell, so the
+   * failure is logged with the exception that caused the answer, and the request ends.
+   */
+  static void answer(Logger log, Context ctx, Exception cause, Runnable write) {
+    try {
+      write.run();
+    } catch (RuntimeException unanswerable) {
+      unanswerable.addSuppressed(cause);
+      log.warn("could not answer a failed request (client gone?)", unanswerable);
+    }
   }
 
   /** Answers with a problem document. */
