@@ -232,7 +232,7 @@ run_demo() {
   start_at=$(date -u -d "@$(($(date +%s) / 60 * 60 - minutes * 60))" +%Y-%m-%dT%H:%M:%SZ)
   step "publishing $minutes minutes of readings from $homes homes over MQTT (QoS 1) from $start_at"
   published=$(java -jar "$(jar_of ingestion)" demo-publish --homes "$homes" --minutes "$minutes" \
-    --start "$start_at" | tee /dev/stderr | sed -n 's/^published_readings=//p')
+    --start "$start_at" | tee -a /dev/stderr | sed -n 's/^published_readings=//p')
   [ -n "$published" ] || die "publishing failed"
 
   step "waiting for the readings to be stored in MongoDB"

@@ -93,6 +93,7 @@ public final class IngestionCommand {
                       "give-up-after",
                       "faults",
                       "fault-rate",
+                      "plant-short-nights",
                       "mqtt",
                       "tls",
                       "ca",

@@ -137,6 +137,35 @@ class SimulationTest {
   }
 
   @Test
+  void plantedShortNightsAreShortAndLeaveTheOtherNightsAsTheyWere() throws Exception {
+    SimulationSettings week = SimulationSettings.defaults().withHomes(1).withDays(7);
+    Set<LocalDate> planted = Set.of(LocalDate.of(2026, 11, 11), LocalDate.of(2026, 11, 12));
+    Simulation plain = new Simulation(week);
+    Simulation shortened = new Simulation(week.withShortNights(planted));
+    run(plain);
+    run(shortened);
+    JsonNode before = plain.report().get("homes").get(0).get("nights");
+    JsonNode after = shortened.report().get("homes").get(0).get("nights");
+    before
+        .fieldNames()
+        .forEachRemaining(
+            night -> {
+              double sleep = after.get(night).get("total_sleep_min").asDouble();
+              if (planted.contains(LocalDate.parse(night))) {
+                assertThat(sleep).as(night).isLessThan(300);
+                assertThat(after.get(night).get("time_in_bed_min").asDouble())
+                    .isBetween(240.0, 300.0);
+              } else {
+                assertThat(after.get(night)).as(night).isEqualTo(before.get(night));
+                assertThat(sleep).as(night).isGreaterThanOrEqualTo(300);
+              }
+            });
+    assertThat(SimulateCommand.shortNights("2026-11-11, 2026-11-12")).isEqualTo(planted);
+    assertThatThrownBy(() -> SimulateCommand.shortNights("2026-11-11,tuesday"))
+        .hasMessageContaining("'tuesday' is not one");
+  }
+
+  @Test
   void everyBatchHasConsecutiveSeqPerGatewayAndRespectsTheContract() throws Exception {
     Simulation simulation = new Simulation(TWO_HOMES_TWO_DAYS.withBatchSize(300));
     Map<String, Long> lastSeq = new HashMap<>();

@@ -100,16 +100,21 @@ public final class FeatureBackfillJob {
     return BackfillRange.parse(params.get("from"), params.get("to"), params.get("location"));
   }
 
+  /** The job with its real connectors (the directory and features sink of sensor-pipeline). */
+  public static FeatureBackfillJob withRealConnectors(
+      BackfillRange range, SensorPipelineOptions options) {
+    return new FeatureBackfillJob(
+        range,
+        options,
+        SensorPipelineJob.assignmentDirectory(options),
+        SensorPipelineJob.featureSink(options));
+  }
+
   public static void main(String[] args) throws Exception {
     BackfillRange range = range(args);
     SensorPipelineOptions options = SensorPipelineOptions.fromArgs(args, System.getenv());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    new FeatureBackfillJob(
-            range,
-            options,
-            SensorPipelineJob.assignmentDirectory(options),
-            SensorPipelineJob.featureSink(options))
-        .build(env);
+    withRealConnectors(range, options).build(env);
     env.execute(NAME + " " + range.from() + ".." + range.to());
   }
 }

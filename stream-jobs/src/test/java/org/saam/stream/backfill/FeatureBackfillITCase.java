@@ -32,7 +32,6 @@ import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
 import org.saam.ingestion.testing.LocalStackEndpoints;
 import org.saam.ingestion.testing.TestReadingsQueue;
-import org.saam.stream.pipeline.SensorPipelineJob;
 import org.saam.stream.pipeline.SensorPipelineOptions;
 import org.saam.stream.testing.MeasurementStore;
 import org.saam.stream.testing.PipelineRunner;
@@ -94,12 +93,7 @@ class FeatureBackfillITCase {
       throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(PipelineRunner.PARALLELISM);
-    new FeatureBackfillJob(
-            range,
-            options,
-            SensorPipelineJob.assignmentDirectory(options),
-            SensorPipelineJob.featureSink(options))
-        .build(env);
+    FeatureBackfillJob.withRealConnectors(range, options).build(env);
     env.execute(FeatureBackfillJob.NAME);
   }
 

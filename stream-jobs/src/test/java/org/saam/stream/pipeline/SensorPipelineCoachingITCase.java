@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -30,13 +29,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.http.HttpHost;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -54,6 +47,7 @@ import org.saam.ingestion.simulator.SimulationSettings;
 import org.saam.ingestion.testing.LocalStackEndpoints;
 import org.saam.ingestion.testing.TestReadingsQueue;
 import org.saam.stream.coaching.CoachingRules;
+import org.saam.stream.testing.KafkaTopic;
 import org.saam.stream.testing.MeasurementStore;
 import org.saam.stream.testing.PipelineRunner;
 import org.saam.stream.testing.UserServiceClient;
@@ -99,7 +93,7 @@ class SensorPipelineCoachingITCase {
   private RestClient rest;
   private ElasticsearchClient elasticsearch;
   private final List<CoachingEvent> pushed = Collections.synchronizedList(new ArrayList<>());
-  private final String topic = "it-coaching-" + UUID.randomUUID();
+  private KafkaTopic topic;
   private final String index = "it-coaching-" + UUID.randomUUID();
   private JobClient job;
 
@@ -110,10 +104,7 @@ class SensorPipelineCoachingITCase {
     gateway =
         GatewayPublisher.connect(
             LocalStackEndpoints.mqttUri(), "it-" + UUID.randomUUID(), null, null);
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", LocalStackEndpoints.kafkaBootstrap()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-    }
+    topic = KafkaTopic.fresh();
     rest = RestClient.builder(HttpHost.create(LocalStackEndpoints.elasticsearchUrl())).build();
     elasticsearch =
         new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
@@ -132,10 +123,7 @@ class SensorPipelineCoachingITCase {
       }
       elasticsearch.indices().delete(d -> d.index(index).ignoreUnavailable(true));
       rest.close();
-      try (Admin admin =
-          Admin.create(Map.of("bootstrap.servers", LocalStackEndpoints.kafkaBootstrap()))) {
-        admin.deleteTopics(List.of(topic)).all().get();
-      }
+      topic.close();
       gateway.close();
       store.close();
       queue.close();
@@ -156,7 +144,7 @@ class SensorPipelineCoachingITCase {
         .coachingEnabled(true)
         .coachingRulesPath(rules.toString())
         .kafkaBootstrap(LocalStackEndpoints.kafkaBootstrap())
-        .coachingTopic(topic)
+        .coachingTopic(topic.name())
         .elasticsearchUrl(LocalStackEndpoints.elasticsearchUrl())
         .coachingIndex(index)
         .build();
@@ -164,29 +152,11 @@ class SensorPipelineCoachingITCase {
 
   /** Every coaching event in the topic, in offset order per partition. */
   private List<CoachingEvent> kafkaEvents() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackEndpoints.kafkaBootstrap());
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     List<CoachingEvent> events = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer
-            .poll(Duration.ofMillis(200))
-            .forEach(
-                r -> {
-                  CoachingEvent event = CoachingEventCodec.decode(r.value());
-                  assertThat(r.key()).isEqualTo(event.userId());
-                  events.add(event);
-                });
-      }
+    for (ConsumerRecord<String, byte[]> record : topic.records()) {
+      CoachingEvent event = CoachingEventCodec.decode(record.value());
+      assertThat(record.key()).isEqualTo(event.userId());
+      events.add(event);
     }
     return events;
   }

@@ -4,41 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.metrics.SimpleCounter;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.saam.common.records.CoachingEvent;
 import org.saam.ingestion.testing.LocalStackEndpoints;
 import org.saam.stream.records.CoachingEventRecord;
+import org.saam.stream.testing.KafkaTopic;
 
 /** The Kafka writer against the local stack's broker, on a topic of its own. */
 class CoachingEventKafkaSinkITCase {
-  private String topic;
+  private KafkaTopic topic;
   private CoachingEventKafkaSink sink;
 
   @BeforeEach
   void freshTopic() throws Exception {
-    topic = "it-coaching-" + UUID.randomUUID();
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", LocalStackEndpoints.kafkaBootstrap()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-    }
-    sink = new CoachingEventKafkaSink(LocalStackEndpoints.kafkaBootstrap(), topic);
+    topic = KafkaTopic.fresh();
+    sink = new CoachingEventKafkaSink(LocalStackEndpoints.kafkaBootstrap(), topic.name());
+  }
+
+  @AfterEach
+  void deleteTopic() throws Exception {
+    topic.close();
   }
 
   private static CoachingEventRecord event(int n) {
@@ -56,27 +49,6 @@ class CoachingEventKafkaSinkITCase {
             List.of(
                 new CoachingEvent.Evidence(
                     "feature.sleep.total_sleep_min", end.minusSeconds(86_400), end, 250, null))));
-  }
-
-  private List<ConsumerRecord<String, byte[]>> topicContent() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackEndpoints.kafkaBootstrap());
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
   }
 
   private static List<String> ids(List<ConsumerRecord<String, byte[]>> records) {
@@ -111,7 +83,7 @@ class CoachingEventKafkaSinkITCase {
     restored.flush(true);
     restored.close();
 
-    List<ConsumerRecord<String, byte[]>> records = topicContent();
+    List<ConsumerRecord<String, byte[]>> records = topic.records();
     assertThat(ids(records))
         .containsExactlyInAnyOrder(
             "event-1", "event-2", "event-3", "event-4", "event-5", "event-6");
