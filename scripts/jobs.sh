@@ -35,15 +35,25 @@ run_job_jar() {
   upload=$(curl -fsS -X POST -F "jarfile=@$jar" "$FLINK_REST/jars/upload") ||
     die "uploading $jar to the Flink cluster failed"
   jar_id=$(jq -r '.filename' <<<"$upload" | xargs basename)
-  args=$(jq -cn '$ARGS.positional' --args "$@")
+  # One JSON string per argument (jq's own --args would read --from and the like as its options).
+  if [ $# -eq 0 ]; then args='[]'; else args=$(printf '%s\n' "$@" | jq -R . | jq -cs .); fi
   body=$(jq -cn --arg entry "$entry" --argjson args "$args" \
     --argjson parallelism "${SAAM_JOB_PARALLELISM:-2}" \
-    '{entryClass: $entry, programArgsList: $args, parallelism: $parallelism}')
+    '{entryClass: $entry, programArgsList: $args, parallelism: $parallelism}') ||
+    die "could not build the submission request (SAAM_JOB_PARALLELISM must be a number)"
   response=$(curl -sS -X POST -H 'Content-Type: application/json' -d "$body" "$FLINK_REST/jars/$jar_id/run")
   job_id=$(jq -r '.jobid // empty' <<<"$response" 2>/dev/null || true)
   if [ -z "$job_id" ]; then
-    err "the Flink cluster refused the job:"
-    jq -r '.errors[]?' <<<"$response" 2>/dev/null | head -20 >&2 || printf '%s\n' "$response" >&2
+    local reason
+    # The job's own message (a bad option, a bad range) is what the operator needs, not the trace.
+    reason=$(jq -r '.errors[]?' <<<"$response" 2>/dev/null |
+      sed -n 's/.*The main method caused an error: //p' | head -1)
+    if [ -n "$reason" ]; then
+      err "the job refused to start: $reason"
+    else
+      err "the Flink cluster refused the job:"
+      jq -r '.errors[]?' <<<"$response" 2>/dev/null | head -20 >&2 || printf '%s\n' "$response" >&2
+    fi
     exit 1
   fi
   printf '%s\n' "$job_id"
@@ -66,12 +76,22 @@ jobs_backfill() {
   say "backfill job $job_id submitted (Flink UI: $FLINK_REST/#/job/$job_id/overview)"
   while :; do
     info=$(curl -fsS "$FLINK_REST/jobs/$job_id" 2>/dev/null || echo '{}')
-    state=$(jq -r '.state // "UNKNOWN"' <<<"$info")
+    if [ "$(jq -r '.state // "UNKNOWN"' <<<"$info")" = UNKNOWN ] && [ $((SECONDS - start)) -ge 60 ]; then
+      printf '\n' >&2
+      die "the Flink cluster does not know job $job_id (see ./saam logs flink)"
+    fi
+    # A job whose tasks wait for task slots shows RUNNING; say what it is waiting for.
+    state=$(jq -r 'if .state == "RUNNING" and ([.vertices[]? | select(.status == "RUNNING" or .status == "FINISHED")] | length) == 0
+                   then "WAITING-FOR-SLOTS" else .state // "UNKNOWN" end' <<<"$info")
     read=$(jq -r '[.vertices[]? | select(.name | test("read measurement buckets")) | .metrics."write-records"] | add // 0' <<<"$info")
-    written=$(jq -r '[.vertices[]? | select(.name | test("write features")) | .metrics."read-records"] | add // 0' <<<"$info")
-    printf '\r  %-9s %4ds  samples read %s  features written %s ' "$state" $((SECONDS - start)) "$read" "$written" >&2
+    written=$(jq -r '[.vertices[]? | select(.name | test("compute features")) | .metrics."read-records"] | add // 0' <<<"$info")
+    printf '\r  %-17s %4ds  samples read %s  readings of people into features %s ' \
+      "$state" $((SECONDS - start)) "$read" "$written" >&2
     case "$state" in
-      FINISHED) printf '\n' >&2; say "backfill done: $written feature documents written"; return 0 ;;
+      FINISHED)
+        printf '\n' >&2
+        say "backfill done in $((SECONDS - start)) s: the features of $written readings of people rewritten"
+        return 0 ;;
       FAILED | CANCELED)
         printf '\n' >&2
         err "backfill job $job_id is $state:"

@@ -381,7 +381,7 @@ stop_keycloak() { stop_pid keycloak 30; }
 
 # ---------------------------------------------------------------------------------------------
 # Flink session cluster from the Maven Central jars: a JobManager (REST and web UI on 8081) and
-# one TaskManager with two slots, each in its own JVM, as Flink's own scripts would start them.
+# one TaskManager with four slots (the pipeline takes two, a backfill the others), each in its own JVM, as Flink's own scripts would start them.
 
 flink_conf() { printf '%s/flink/conf\n' "$SAAM_DATA"; }
 
@@ -398,7 +398,7 @@ jobmanager.memory.process.size: 1024m
 taskmanager.bind-host: 127.0.0.1
 taskmanager.host: 127.0.0.1
 taskmanager.memory.process.size: 2048m
-taskmanager.numberOfTaskSlots: 2
+taskmanager.numberOfTaskSlots: 4
 parallelism.default: 2
 rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1
@@ -461,7 +461,7 @@ start_flink() {
 }
 
 ready_flink() {
-  curl -fsS http://127.0.0.1:8081/overview | jq -e '.taskmanagers >= 1 and ."slots-total" >= 2' >/dev/null
+  curl -fsS http://127.0.0.1:8081/overview | jq -e '.taskmanagers >= 1 and ."slots-total" >= 4' >/dev/null
 }
 
 stop_flink() {
