@@ -2,16 +2,12 @@ package org.saam.stream.backfill;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.utils.ParameterTool;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.saam.stream.functions.AssignmentLookup;
-import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.people.AssignmentDirectory;
 import org.saam.stream.pipeline.SensorPipelineJob;
 import org.saam.stream.pipeline.SensorPipelineOptions;
@@ -72,22 +68,9 @@ public final class FeatureBackfillJob {
                 WatermarkStrategy.<MeasuredReading>forMonotonousTimestamps()
                     .withTimestampAssigner((reading, previous) -> reading.tsMillis()))
             .name("event time");
-    DataStream<MeasuredReading> attributed =
-        AsyncDataStream.unorderedWait(
-                stored,
-                new AssignmentLookup(
-                    assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
-                options.joinTimeoutMillis(),
-                TimeUnit.MILLISECONDS,
-                1000)
-            .name("join person");
     BackfillRange windows = range;
-    attributed
-        .filter(reading -> reading.userId() != null)
-        .name("readings of people")
-        .keyBy(MeasuredReading::userId)
-        .process(new PersonFeatureWindows(options.featureLatenessMillis()))
-        .name("compute features")
+    SensorPipelineJob.computeFeatures(
+            SensorPipelineJob.joinPerson(stored, assignments, options), options)
         .filter(feature -> windows.includes(feature.windowStartMillis(), feature.timeZone()))
         .name("windows of the range")
         .sinkTo(features)

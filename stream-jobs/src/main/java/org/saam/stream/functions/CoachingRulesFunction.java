@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.saam.common.codec.CoachingEventCodec;
 import org.saam.common.records.CoachingEvent;
 import org.saam.stream.coaching.CoachingEngine;
 import org.saam.stream.coaching.CoachingRule;
@@ -127,7 +125,7 @@ public final class CoachingRulesFunction
     List<String> sent = new ArrayList<>();
     while (entries.hasNext()) {
       Map.Entry<String, String> entry = entries.next();
-      CoachingEventRecord record = CoachingEventRecord.of(decode(entry.getValue()));
+      CoachingEventRecord record = CoachingEventRecord.fromJson(entry.getValue());
       if (record.tsMillis() <= timestamp) {
         out.collect(record);
         sent.add(entry.getKey());
@@ -136,9 +134,5 @@ public final class CoachingRulesFunction
     for (String eventId : sent) {
       waiting.remove(eventId);
     }
-  }
-
-  private static CoachingEvent decode(String json) {
-    return CoachingEventCodec.decode(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -151,28 +151,11 @@ public final class SensorPipelineJob {
             .name("event time")
             .uid("event-time");
 
-    DataStream<MeasuredReading> attributed =
-        AsyncDataStream.unorderedWait(
-                timed,
-                new AssignmentLookup(
-                    assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
-                options.joinTimeoutMillis(),
-                TimeUnit.MILLISECONDS,
-                1000)
-            .name("join person")
-            .uid("join-person");
+    DataStream<MeasuredReading> attributed = joinPerson(timed, assignments, options);
 
     attributed.sinkTo(measurements).name("write measurements").uid("write-measurements");
 
-    DataStream<FeatureRecord> personFeatures =
-        attributed
-            .filter(reading -> reading.userId() != null)
-            .name("readings of people")
-            .uid("readings-of-people")
-            .keyBy(MeasuredReading::userId)
-            .process(new PersonFeatureWindows(options.featureLatenessMillis()))
-            .name("compute features")
-            .uid("compute-features");
+    DataStream<FeatureRecord> personFeatures = computeFeatures(attributed, options);
     personFeatures.sinkTo(features).name("write features").uid("write-features");
 
     if (!coaching.sinks().isEmpty()) {
@@ -205,6 +188,35 @@ public final class SensorPipelineJob {
         .sinkTo(completeness)
         .name("write completeness")
         .uid("write-completeness");
+  }
+
+  /** The {@code join person} operator, shared with the backfill job. */
+  public static DataStream<MeasuredReading> joinPerson(
+      DataStream<MeasuredReading> readings,
+      AssignmentDirectory.Factory assignments,
+      SensorPipelineOptions options) {
+    return AsyncDataStream.unorderedWait(
+            readings,
+            new AssignmentLookup(
+                assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
+            options.joinTimeoutMillis(),
+            TimeUnit.MILLISECONDS,
+            1000)
+        .name("join person")
+        .uid("join-person");
+  }
+
+  /** {@code readings of people -> compute features}, shared with the backfill job. */
+  public static DataStream<FeatureRecord> computeFeatures(
+      DataStream<MeasuredReading> attributed, SensorPipelineOptions options) {
+    return attributed
+        .filter(reading -> reading.userId() != null)
+        .name("readings of people")
+        .uid("readings-of-people")
+        .keyBy(MeasuredReading::userId)
+        .process(new PersonFeatureWindows(options.featureLatenessMillis()))
+        .name("compute features")
+        .uid("compute-features");
   }
 
   private static String sinkName(Sink<CoachingEventRecord> sink) {
@@ -286,14 +298,15 @@ public final class SensorPipelineJob {
 
   /** The rules file named by the options, or the built-in rules; checked against the catalogue. */
   public static CoachingRules coachingRules(SensorPipelineOptions options) throws IOException {
-    if (options.coachingRulesPath() == null) {
-      return CoachingRules.load(
-          CoachingRules.class.getResourceAsStream(CoachingRules.DEFAULT_RESOURCE),
-          CoachingRules.DEFAULT_RESOURCE,
-          catalogue(options));
-    }
-    try (InputStream in = Files.newInputStream(Path.of(options.coachingRulesPath()))) {
-      return CoachingRules.load(in, options.coachingRulesPath(), catalogue(options));
+    String origin =
+        options.coachingRulesPath() == null
+            ? CoachingRules.DEFAULT_RESOURCE
+            : options.coachingRulesPath();
+    try (InputStream in =
+        options.coachingRulesPath() == null
+            ? CoachingRules.class.getResourceAsStream(CoachingRules.DEFAULT_RESOURCE)
+            : Files.newInputStream(Path.of(options.coachingRulesPath()))) {
+      return CoachingRules.load(in, origin, catalogue(options));
     }
   }
 

@@ -25,6 +25,14 @@ public record CoachingEventRecord(
         new String(CoachingEventCodec.encode(event), java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** The record of an event's wire JSON (as kept in state), without encoding it again. */
+  public static CoachingEventRecord fromJson(String json) {
+    CoachingEvent event =
+        CoachingEventCodec.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new CoachingEventRecord(
+        event.eventId(), event.userId(), event.ruleId(), event.ts().toEpochMilli(), json);
+  }
+
   public CoachingEvent event() {
     return CoachingEventCodec.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }

@@ -5,17 +5,13 @@ import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.json.JsonData;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.http.HttpHost;
-import org.elasticsearch.client.RestClient;
+import org.saam.identity.tokenlog.Elasticsearch;
 import org.saam.stream.records.CoachingEventRecord;
 
 /**
@@ -60,20 +56,12 @@ public final class CoachingEventIndex implements Sink<CoachingEventRecord> {
     return new Writer();
   }
 
-  @Override
-  public SinkWriter<CoachingEventRecord> createWriter(WriterInitContext context)
-      throws IOException {
-    return new Writer();
-  }
-
   private final class Writer implements SinkWriter<CoachingEventRecord> {
-    private final RestClient rest;
     private final ElasticsearchClient client;
     private final List<CoachingEventRecord> buffer = new ArrayList<>();
 
     Writer() throws IOException {
-      rest = RestClient.builder(HttpHost.create(url)).build();
-      client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+      client = Elasticsearch.client(url);
       if (!client.indices().exists(e -> e.index(index)).value()) {
         try {
           client.indices().create(c -> c.index(index).withJson(new StringReader(MAPPING)));
@@ -127,7 +115,7 @@ public final class CoachingEventIndex implements Sink<CoachingEventRecord> {
 
     @Override
     public void close() throws IOException {
-      rest.close();
+      client._transport().close();
     }
   }
 }

@@ -75,11 +75,6 @@ public final class CoachingEventKafkaSink
   }
 
   @Override
-  public Writer createWriter(WriterInitContext context) throws IOException {
-    return restoreWriter(context, List.of());
-  }
-
-  @Override
   public Writer restoreWriter(WriterInitContext context, Collection<Map<Integer, Long>> states)
       throws IOException {
     return new Writer(

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.saam.stream.records.CoachingEventRecord;
 
@@ -50,12 +49,6 @@ public final class CoachingEventPush implements Sink<CoachingEventRecord> {
   @Override
   @SuppressWarnings("deprecation") // the abstract method of Sink in Flink 1.20
   public SinkWriter<CoachingEventRecord> createWriter(Sink.InitContext context) throws IOException {
-    return new Writer(context.metricGroup().counter("coachingEventsPushed"));
-  }
-
-  @Override
-  public SinkWriter<CoachingEventRecord> createWriter(WriterInitContext context)
-      throws IOException {
     return new Writer(context.metricGroup().counter("coachingEventsPushed"));
   }
 

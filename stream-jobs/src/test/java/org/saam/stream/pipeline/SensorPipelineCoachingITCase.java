@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
@@ -28,12 +26,10 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.http.HttpHost;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.saam.common.codec.CoachingEventCodec;
 import org.saam.common.records.CoachingEvent;
+import org.saam.identity.tokenlog.Elasticsearch;
 import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
@@ -90,7 +87,6 @@ class SensorPipelineCoachingITCase {
   private MeasurementStore store;
   private GatewayPublisher gateway;
   private MqttClient app;
-  private RestClient rest;
   private ElasticsearchClient elasticsearch;
   private final List<CoachingEvent> pushed = Collections.synchronizedList(new ArrayList<>());
   private KafkaTopic topic;
@@ -105,9 +101,7 @@ class SensorPipelineCoachingITCase {
         GatewayPublisher.connect(
             LocalStackEndpoints.mqttUri(), "it-" + UUID.randomUUID(), null, null);
     topic = KafkaTopic.fresh();
-    rest = RestClient.builder(HttpHost.create(LocalStackEndpoints.elasticsearchUrl())).build();
-    elasticsearch =
-        new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+    elasticsearch = Elasticsearch.client(LocalStackEndpoints.elasticsearchUrl());
   }
 
   @AfterEach
@@ -122,7 +116,7 @@ class SensorPipelineCoachingITCase {
         app.close();
       }
       elasticsearch.indices().delete(d -> d.index(index).ignoreUnavailable(true));
-      rest.close();
+      elasticsearch._transport().close();
       topic.close();
       gateway.close();
       store.close();
