@@ -110,4 +110,16 @@ class ReadingBatchSchemaTest {
     assertThat(decoded.batch().readings()).hasSize(1);
     assertThat(decoded.rejected()).hasSize(1);
   }
+
+  @Test
+  void schemaStatesTheCodecsTimestampPatternAndSeqBounds() throws Exception {
+    JsonNode document = JSON.readTree(Path.of("contract/reading-batch.schema.json").toFile());
+
+    assertThat(document.at("/$defs/timestamp/pattern").asText())
+        .isEqualTo(ReadingBatchCodec.TIMESTAMP.pattern());
+    assertThat(document.at("/properties/seq/minimum").asLong()).isZero();
+    assertThat(document.at("/properties/seq/maximum").asLong()).isEqualTo(Long.MAX_VALUE);
+    assertThat(document.at("/properties/gateway_id/pattern").asText())
+        .isEqualTo(ReadingBatchCodec.IDENTIFIER.pattern());
+  }
 }

@@ -1,14 +1,17 @@
 package org.saam.stream.functions;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -22,76 +25,125 @@ import org.saam.common.codec.PayloadException;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.codec.RejectedReading;
 import org.saam.common.codec.RejectionReason;
+import org.saam.common.codec.TimestampWindow;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
 import org.saam.stream.records.BatchReceived;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
 import org.saam.stream.records.RejectedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns broker messages into valid readings. Checks the gateway contract, that the payload's
- * location is the topic's, that every source is a measurement of the catalogue and that its value
- * is in range. What fails goes to {@link #REJECTED} with its reason: a bad batch as a whole, a bad
- * reading alone while its valid neighbours go on.
+ * Turns broker messages into valid readings. Checks the gateway contract (with its timestamp
+ * window), that the payload's location is the topic's, that every source is a measurement of the
+ * catalogue and that its value is in range. What fails goes to {@link #REJECTED} with its reason: a
+ * bad batch as a whole, a bad reading alone while its valid neighbours go on.
+ *
+ * <p><b>Nothing a message contains can fail this operator.</b> Each message is judged completely
+ * before anything is emitted; if judging it throws (a bug no rule foresaw), the message goes to
+ * quarantine whole with reason {@code internal_error} and the exception's class and message, none
+ * of its readings are emitted, and the next message is processed as usual.
+ *
+ * <p>The message is hashed once (SHA-256), whatever number of its readings are refused; quarantine
+ * entries keep a bounded part of the raw text (see {@link QuarantineText}).
  *
  * <p>Metrics (operator scope): {@code batchesAccepted}, {@code readingsAccepted}, and one counter
- * per reason, {@code rejected_<reason>}.
+ * per reason, {@code rejected_<reason>} (including {@code rejected_internal_error}).
  */
 public final class ReadingBatchParser extends ProcessFunction<RawMessage, MeasuredReading> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(ReadingBatchParser.class);
 
   /** Side output of everything refused, bound for quarantine. */
   public static final OutputTag<RejectedMessage> REJECTED =
-      new OutputTag<>(
-          "rejected",
-          org.apache.flink.api.common.typeinfo.TypeInformation.of(RejectedMessage.class)) {};
+      new OutputTag<>("rejected", TypeInformation.of(RejectedMessage.class)) {};
 
   /** Side output: one record per accepted batch, for completeness (seq gap) tracking. */
   public static final OutputTag<BatchReceived> BATCHES =
-      new OutputTag<>(
-          "batches",
-          org.apache.flink.api.common.typeinfo.TypeInformation.of(BatchReceived.class)) {};
+      new OutputTag<>("batches", TypeInformation.of(BatchReceived.class)) {};
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final Pattern READINGS_ROUTING_KEY =
       Pattern.compile("^saam\\.([a-z0-9][a-z0-9-]{0,62})\\.readings$");
 
-  private final SourceCatalogue catalogue;
-  private final long maxFutureMillis;
+  /** At most one stack trace per this many milliseconds reaches the log; all are counted. */
+  private static final long INTERNAL_ERROR_LOG_INTERVAL_MILLIS = 60_000;
 
-  private transient ReadingBatchCodec codec;
+  /** Reads a payload received at an instant; the codec in production, a fake in tests. */
+  @FunctionalInterface
+  public interface BatchDecoder extends Serializable {
+    DecodedBatch decode(byte[] payload, Instant receivedAt) throws PayloadException;
+  }
+
+  private final SourceCatalogue catalogue;
+  private final BatchDecoder decoder;
+
   private transient Counter batchesAccepted;
   private transient Counter readingsAccepted;
   private transient Map<RejectionReason, Counter> rejected;
+  private transient long lastInternalErrorLoggedAt;
 
   /**
    * @param catalogue the sources the pipeline accepts
-   * @param maxFutureMillis how far a reading's timestamp may lie ahead of the time the pipeline
-   *     received it (gateway clocks drift); further is refused as {@code future_timestamp}
+   * @param window the timestamps accepted: not before its earliest instant, not more than its
+   *     future skew after the message was received (gateway clocks drift)
    */
-  public ReadingBatchParser(SourceCatalogue catalogue, long maxFutureMillis) {
+  public ReadingBatchParser(SourceCatalogue catalogue, TimestampWindow window) {
+    this(catalogue, new ReadingBatchCodec(window)::decode);
+  }
+
+  /** With another decoder: for tests that need one that fails as a bug would. */
+  ReadingBatchParser(SourceCatalogue catalogue, BatchDecoder decoder) {
     this.catalogue = catalogue;
-    this.maxFutureMillis = maxFutureMillis;
+    this.decoder = decoder;
   }
 
   @Override
   public void open(Configuration parameters) {
-    codec = new ReadingBatchCodec();
-    batchesAccepted = getRuntimeContext().getMetricGroup().counter("batchesAccepted");
-    readingsAccepted = getRuntimeContext().getMetricGroup().counter("readingsAccepted");
+    var metrics = getRuntimeContext().getMetricGroup();
+    batchesAccepted = metrics.counter("batchesAccepted");
+    readingsAccepted = metrics.counter("readingsAccepted");
     rejected = new EnumMap<>(RejectionReason.class);
     for (RejectionReason reason : RejectionReason.values()) {
-      rejected.put(
-          reason, getRuntimeContext().getMetricGroup().counter("rejected_" + reason.code()));
+      rejected.put(reason, metrics.counter("rejected_" + reason.code()));
     }
   }
 
   @Override
   public void processElement(RawMessage message, Context context, Collector<MeasuredReading> out) {
+    Verdict verdict = new Verdict(message);
+    try {
+      judge(message, verdict);
+    } catch (RuntimeException | StackOverflowError e) {
+      verdict = new Verdict(message);
+      verdict.refuseWhole(
+          null,
+          RejectionReason.INTERNAL_ERROR,
+          e.getClass().getName() + ": " + ReadingBatchCodec.clip(String.valueOf(e.getMessage())));
+      logInternalError(message, e);
+    }
+    for (int i = 0; i < verdict.refusals.size(); i++) {
+      rejected.get(verdict.reasons.get(i)).inc();
+      context.output(REJECTED, verdict.refusals.get(i));
+    }
+    for (MeasuredReading reading : verdict.accepted) {
+      readingsAccepted.inc();
+      out.collect(reading);
+    }
+    if (verdict.batch != null) {
+      batchesAccepted.inc();
+      context.output(BATCHES, verdict.batch);
+    }
+  }
+
+  private void judge(RawMessage message, Verdict verdict) {
     Optional<String> topicLocation = locationOf(message.routingKey());
     DecodedBatch decoded;
     try {
-      decoded = codec.decode(message.body());
+      decoded = decoder.decode(message.body(), Instant.ofEpochMilli(message.receivedAtMillis()));
       ReadingBatch batch = decoded.batch();
       if (topicLocation.isEmpty() || !topicLocation.get().equals(batch.locationId())) {
         throw new PayloadException(
@@ -99,25 +151,16 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
             "payload location_id '"
                 + batch.locationId()
                 + "' differs from routing key '"
-                + message.routingKey()
+                + ReadingBatchCodec.clip(message.routingKey())
                 + "'");
       }
     } catch (PayloadException e) {
-      reject(
-          context, message, topicLocation.orElse(null), null, e.reason(), e.getMessage(), null, -1);
+      verdict.refuseWhole(topicLocation.orElse(null), e.reason(), e.getMessage());
       return;
     }
     ReadingBatch batch = decoded.batch();
     for (RejectedReading bad : decoded.rejected()) {
-      reject(
-          context,
-          message,
-          batch.locationId(),
-          batch,
-          bad.reason(),
-          bad.detail(),
-          bad.raw(),
-          bad.index());
+      verdict.refuseReading(batch, bad.index(), bad.reason(), bad.detail(), bad.raw());
     }
     int index = -1;
     for (Reading reading : batch.readings()) {
@@ -125,37 +168,18 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
       Optional<SourceDefinition> source =
           catalogue.source(reading.sourceId()).filter(s -> s.kind() == SourceKind.MEASUREMENT);
       if (source.isEmpty()) {
-        reject(
-            context,
-            message,
-            batch.locationId(),
+        verdict.refuseReading(
             batch,
+            index,
             RejectionReason.UNKNOWN_SOURCE,
-            "source_id '" + reading.sourceId() + "' is not a measurement source of the catalogue",
-            readingText(reading),
-            index);
-      } else if (reading.ts().toEpochMilli() > message.receivedAtMillis() + maxFutureMillis) {
-        reject(
-            context,
-            message,
-            batch.locationId(),
-            batch,
-            RejectionReason.FUTURE_TIMESTAMP,
-            "ts "
-                + reading.ts()
-                + " of '"
-                + reading.sourceId()
-                + "' is more than "
-                + maxFutureMillis / 1000
-                + " s after the batch was received",
-            readingText(reading),
-            index);
+            "source_id '"
+                + ReadingBatchCodec.clip(reading.sourceId())
+                + "' is not a measurement source of the catalogue",
+            readingText(reading));
       } else if (!source.get().accepts(reading.value())) {
-        reject(
-            context,
-            message,
-            batch.locationId(),
+        verdict.refuseReading(
             batch,
+            index,
             RejectionReason.OUT_OF_RANGE,
             "value "
                 + reading.value()
@@ -165,11 +189,9 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
                 + source.get().min()
                 + ".."
                 + source.get().max(),
-            readingText(reading),
-            index);
+            readingText(reading));
       } else {
-        readingsAccepted.inc();
-        out.collect(
+        verdict.accepted.add(
             new MeasuredReading(
                 batch.locationId(),
                 batch.gatewayId(),
@@ -182,8 +204,71 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
                 null));
       }
     }
-    batchesAccepted.inc();
-    context.output(BATCHES, new BatchReceived(batch.locationId(), batch.gatewayId(), batch.seq()));
+    verdict.batch = new BatchReceived(batch.locationId(), batch.gatewayId(), batch.seq());
+  }
+
+  /** Everything one message yields; emitted only once the message is judged completely. */
+  private static final class Verdict {
+    private final RawMessage message;
+    private final List<MeasuredReading> accepted = new ArrayList<>();
+    private final List<RejectedMessage> refusals = new ArrayList<>();
+    private final List<RejectionReason> reasons = new ArrayList<>();
+    private BatchReceived batch;
+    private String payloadSha256;
+
+    Verdict(RawMessage message) {
+      this.message = message;
+    }
+
+    void refuseWhole(String locationId, RejectionReason reason, String detail) {
+      QuarantineText.Kept kept = QuarantineText.keep(message.body(), reason);
+      refusals.add(refusal(locationId, null, reason, detail, -1, kept));
+    }
+
+    void refuseReading(
+        ReadingBatch batch, int index, RejectionReason reason, String detail, String text) {
+      refusals.add(
+          refusal(batch.locationId(), batch, reason, detail, index, QuarantineText.keep(text)));
+    }
+
+    private RejectedMessage refusal(
+        String locationId,
+        ReadingBatch batch,
+        RejectionReason reason,
+        String detail,
+        int index,
+        QuarantineText.Kept kept) {
+      if (payloadSha256 == null) {
+        payloadSha256 = QuarantineText.sha256(message.body());
+      }
+      reasons.add(reason);
+      return new RejectedMessage(
+          QuarantineText.id(message.routingKey(), payloadSha256, reason.code(), index),
+          reason.code(),
+          detail,
+          locationId,
+          batch == null ? null : batch.gatewayId(),
+          batch == null ? null : batch.seq(),
+          index,
+          kept.text(),
+          kept.truncated(),
+          message.body().length,
+          payloadSha256,
+          message.receivedAtMillis());
+    }
+  }
+
+  private void logInternalError(RawMessage message, Throwable e) {
+    long now = System.currentTimeMillis();
+    if (now - lastInternalErrorLoggedAt >= INTERNAL_ERROR_LOG_INTERVAL_MILLIS) {
+      lastInternalErrorLoggedAt = now;
+      LOG.warn(
+          "internal error on a message of {} ({} bytes); quarantined as internal_error, the job"
+              + " goes on (further ones within a minute are counted, not logged)",
+          ReadingBatchCodec.clip(message.routingKey()),
+          message.body().length,
+          e);
+    }
   }
 
   /** The location in a readings routing key, if the key has that shape. */
@@ -192,55 +277,12 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
     return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
   }
 
-  private void reject(
-      Context context,
-      RawMessage message,
-      String locationId,
-      ReadingBatch batch,
-      RejectionReason reason,
-      String detail,
-      String readingRaw,
-      int index) {
-    rejected.get(reason).inc();
-    String payload = new String(message.body(), StandardCharsets.UTF_8);
-    String raw = readingRaw == null ? payload : readingRaw;
-    String id = quarantineId(message.routingKey(), payload, reason, index);
-    context.output(
-        REJECTED,
-        new RejectedMessage(
-            id,
-            reason.code(),
-            detail,
-            locationId,
-            batch == null ? null : batch.gatewayId(),
-            batch == null ? null : batch.seq(),
-            index,
-            raw,
-            message.receivedAtMillis()));
-  }
-
+  /** A reading as the JSON a gateway would have sent, for quarantine and replay. */
   private static String readingText(Reading reading) {
-    return "{\"source_id\":\""
-        + reading.sourceId()
-        + "\",\"ts\":\""
-        + reading.ts()
-        + "\",\"value\":"
-        + reading.value()
-        + "}";
-  }
-
-  /** The same refused message (or reading of it) always gets the same quarantine id. */
-  static String quarantineId(String routingKey, String payload, RejectionReason reason, int index) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(String.valueOf(routingKey).getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      digest.update(payload.getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      digest.update((reason.code() + "#" + index).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest.digest(), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("source_id", reading.sourceId());
+    node.put("ts", reading.ts().toString());
+    node.put("value", reading.value());
+    return node.toString();
   }
 }

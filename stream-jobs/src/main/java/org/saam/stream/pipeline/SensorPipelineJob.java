@@ -137,7 +137,7 @@ public final class SensorPipelineJob {
 
     SingleOutputStreamOperator<MeasuredReading> readings =
         messages
-            .process(new ReadingBatchParser(catalogue, options.maxFutureMillis()))
+            .process(new ReadingBatchParser(catalogue, options.timestampWindow()))
             .name("parse readings")
             .uid("parse-readings");
 

@@ -28,7 +28,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--sink.batch-interval-ms</td><td>1000</td><td>longest wait before a partial batch is written</td></tr>
  * <tr><td>--checkpoint.interval-ms</td><td>5000</td><td>checkpoint interval; also the delay of acknowledgements</td></tr>
  * <tr><td>--catalogue</td><td>the built-in catalogue</td><td>a catalogue YAML file to use instead</td></tr>
- * <tr><td>--validation.max-future-ms</td><td>600000</td><td>how far ahead of arrival a reading's timestamp may be</td></tr>
+ * <tr><td>--validation.max-future-ms</td><td>600000</td><td>how far ahead of arrival a timestamp may be (at most 7 days)</td></tr>
+ * <tr><td>--validation.earliest</td><td>2000-01-01T00:00:00Z</td><td>timestamps before this are refused as past_timestamp</td></tr>
  * <tr><td>--redis.uri</td><td>env SAAM_REDIS_URI, else redis://127.0.0.1:6379</td><td>the assignment cache</td></tr>
  * <tr><td>--users.url</td><td>http://127.0.0.1:8090</td><td>the user service, asked on a cache miss</td></tr>
  * <tr><td>--keycloak.url</td><td>http://127.0.0.1:8180</td><td>issues the job's token (client saam-pipeline)</td></tr>
@@ -64,6 +65,7 @@ public final class SensorPipelineOptions implements Serializable {
   private final Duration checkpointInterval;
   private final String cataloguePath;
   private final long maxFutureMillis;
+  private final java.time.Instant earliestTimestamp;
   private final String redisUri;
   private final String usersUrl;
   private final String keycloakUrl;
@@ -96,6 +98,7 @@ public final class SensorPipelineOptions implements Serializable {
     this.checkpointInterval = builder.checkpointInterval;
     this.cataloguePath = builder.cataloguePath;
     this.maxFutureMillis = builder.maxFutureMillis;
+    this.earliestTimestamp = builder.earliestTimestamp;
     this.redisUri = builder.redisUri;
     this.usersUrl = builder.usersUrl;
     this.keycloakUrl = builder.keycloakUrl;
@@ -149,6 +152,17 @@ public final class SensorPipelineOptions implements Serializable {
     builder.cataloguePath(params.get("catalogue", builder.cataloguePath));
     builder.maxFutureMillis(
         integer(params, "validation.max-future-ms", (int) builder.maxFutureMillis));
+    String earliest = params.get("validation.earliest");
+    if (earliest != null) {
+      try {
+        builder.earliestTimestamp(java.time.Instant.parse(earliest));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "--validation.earliest must be an ISO-8601 instant like 2000-01-01T00:00:00Z, was '"
+                + earliest
+                + "'");
+      }
+    }
     builder.redisUri(
         params.get("redis.uri", environment.getOrDefault("SAAM_REDIS_URI", builder.redisUri)));
     builder.usersUrl(params.get("users.url", builder.usersUrl));
@@ -254,6 +268,12 @@ public final class SensorPipelineOptions implements Serializable {
     return maxFutureMillis;
   }
 
+  /** The timestamps the parser accepts: see {@link org.saam.common.codec.TimestampWindow}. */
+  public org.saam.common.codec.TimestampWindow timestampWindow() {
+    return new org.saam.common.codec.TimestampWindow(
+        earliestTimestamp, Duration.ofMillis(maxFutureMillis));
+  }
+
   public String redisUri() {
     return redisUri;
   }
@@ -336,6 +356,8 @@ public final class SensorPipelineOptions implements Serializable {
     private Duration checkpointInterval = Duration.ofSeconds(5);
     private String cataloguePath;
     private long maxFutureMillis = 600_000;
+    private java.time.Instant earliestTimestamp =
+        org.saam.common.codec.TimestampWindow.DEFAULT_EARLIEST;
     private String redisUri = "redis://127.0.0.1:6379";
     private String usersUrl = "http://127.0.0.1:8090";
     private String keycloakUrl = "http://127.0.0.1:8180";
@@ -445,6 +467,11 @@ public final class SensorPipelineOptions implements Serializable {
       return this;
     }
 
+    public Builder earliestTimestamp(java.time.Instant value) {
+      earliestTimestamp = Objects.requireNonNull(value, "earliestTimestamp");
+      return this;
+    }
+
     public Builder rabbitHost(String value) {
       rabbitHost = value;
       return this;
@@ -523,6 +550,12 @@ public final class SensorPipelineOptions implements Serializable {
       Objects.requireNonNull(checkpointInterval, "checkpoint.interval-ms");
       range(checkpointInterval.toMillis(), 100, 3_600_000, "checkpoint.interval-ms");
       range(maxFutureMillis, 0, 7L * 24 * 3_600_000, "validation.max-future-ms");
+      if (earliestTimestamp.isBefore(java.time.Instant.EPOCH)
+          || earliestTimestamp.isAfter(java.time.Instant.parse("2100-01-01T00:00:00Z"))) {
+        throw new IllegalArgumentException(
+            "option --validation.earliest must lie between 1970 and 2100, was "
+                + earliestTimestamp);
+      }
       require(redisUri, "redis.uri");
       require(usersUrl, "users.url");
       require(keycloakUrl, "keycloak.url");

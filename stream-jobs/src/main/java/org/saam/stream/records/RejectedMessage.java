@@ -5,12 +5,17 @@ package org.saam.stream.records;
  *
  * @param id deterministic key: the same message refused again yields the same id
  * @param reason the stable reason code, see {@link org.saam.common.codec.RejectionReason#code()}
- * @param detail a sentence naming the offending field and value
+ * @param detail a sentence naming the offending field and value (gateway text in it is clipped)
  * @param locationId the location from the routing key, or {@code null} if it had none
  * @param gatewayId the batch's gateway, when the batch could be read
  * @param seq the batch's seq, when the batch could be read
  * @param index the reading's position in the batch, or -1 when the whole batch was refused
- * @param raw the refused text: the whole payload, or the one reading
+ * @param raw the refused text: the whole payload, or the one reading; at most {@link
+ *     org.saam.stream.functions.QuarantineText#MAX_RAW_BYTES} bytes unless the reason is replayable
+ *     and the payload within the contract's size
+ * @param rawTruncated whether {@code raw} is only the beginning of the text
+ * @param payloadBytes the size of the whole message as received
+ * @param payloadSha256 the SHA-256 of the whole message as received, hex
  * @param receivedAtMillis when the pipeline received the message
  */
 public record RejectedMessage(
@@ -22,4 +27,7 @@ public record RejectedMessage(
     Long seq,
     int index,
     String raw,
+    boolean rawTruncated,
+    int payloadBytes,
+    String payloadSha256,
     long receivedAtMillis) {}

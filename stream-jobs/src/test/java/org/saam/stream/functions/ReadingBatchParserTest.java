@@ -11,7 +11,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.saam.common.catalogue.SourceCatalogue;
+import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.codec.RejectionReason;
+import org.saam.common.codec.TimestampWindow;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
 import org.saam.stream.records.RejectedMessage;
@@ -26,7 +28,7 @@ class ReadingBatchParserTest {
   void openParser() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forProcessFunction(
-            new ReadingBatchParser(SourceCatalogue.loadDefault(), 600_000));
+            new ReadingBatchParser(SourceCatalogue.loadDefault(), TimestampWindow.defaults()));
   }
 
   @AfterEach
@@ -168,5 +170,114 @@ class ReadingBatchParserTest {
     assertThat(ReadingBatchParser.locationOf("saam.loc-0001.coaching")).isEmpty();
     assertThat(ReadingBatchParser.locationOf("saam.a.b.readings")).isEmpty();
     assertThat(ReadingBatchParser.locationOf(null)).isEmpty();
+  }
+
+  @Test
+  void quarantinesAMessageThatMakesTheParserThrowAsInternalErrorAndGoesOn() throws Exception {
+    String good =
+        """
+        {"gateway_id":"gw-1","location_id":"loc-1","sent_at":"2026-11-22T07:00:00Z","seq":1,
+         "readings":[{"source_id":"bed.presence","ts":"2026-11-22T06:59:00Z","value":1}]}
+        """;
+    String poison = good.replace("\"seq\":1", "\"seq\":2");
+    ReadingBatchCodec codec = new ReadingBatchCodec();
+    // A decoder with a bug that only this one message triggers.
+    ReadingBatchParser.BatchDecoder buggy =
+        (payload, receivedAt) -> {
+          if (new String(payload, StandardCharsets.UTF_8).contains("\"seq\":2")) {
+            throw new ArithmeticException("long overflow");
+          }
+          return codec.decode(payload, receivedAt);
+        };
+    harness.close();
+    harness =
+        ProcessFunctionTestHarnesses.forProcessFunction(
+            new ReadingBatchParser(SourceCatalogue.loadDefault(), buggy));
+
+    receive("saam.loc-1.readings", good);
+    receive("saam.loc-1.readings", poison);
+    receive("saam.loc-1.readings", good.replace("\"seq\":1", "\"seq\":3"));
+
+    assertThat(harness.extractOutputValues())
+        .extracting(MeasuredReading::seq)
+        .containsExactly(1L, 3L);
+    assertThat(rejected())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo("internal_error");
+              assertThat(r.detail()).isEqualTo("java.lang.ArithmeticException: long overflow");
+              assertThat(r.locationId()).isNull();
+              assertThat(r.raw()).isEqualTo(poison);
+              assertThat(r.rawTruncated()).isFalse();
+            });
+  }
+
+  @Test
+  void refusesTimestampsBefore2000AndBeyondTheYearRangeAndTooFarAhead() throws Exception {
+    receive(
+        "saam.loc-1.readings",
+        """
+        {"gateway_id":"gw-1","location_id":"loc-1","sent_at":"2026-11-22T07:00:00Z","seq":5,
+         "readings":[{"source_id":"bed.presence","ts":"1970-01-01T00:00:00Z","value":1},
+                     {"source_id":"bed.presence","ts":"+123456789-01-01T00:00:00Z","value":1},
+                     {"source_id":"bed.presence","ts":"9999-12-31T23:59:59Z","value":1},
+                     {"source_id":"bed.presence","ts":"2026-11-22T06:59:00Z","value":1}]}
+        """);
+
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(rejected())
+        .extracting(RejectedMessage::reason)
+        .containsExactly("bad_timestamp", "bad_timestamp", "future_timestamp");
+  }
+
+  @Test
+  void keepsAtMost64KiBOfAnUnreplayableMessageWithItsSizeAndHash() throws Exception {
+    String huge = "x".repeat(200_000);
+
+    receive("saam.loc-1.readings", huge);
+
+    assertThat(rejected())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo("malformed_json");
+              assertThat(r.raw()).hasSize(QuarantineText.MAX_RAW_BYTES);
+              assertThat(r.rawTruncated()).isTrue();
+              assertThat(r.payloadBytes()).isEqualTo(200_000);
+              assertThat(r.payloadSha256())
+                  .isEqualTo(QuarantineText.sha256(huge.getBytes(StandardCharsets.UTF_8)));
+              assertThat(r.detail().length()).isLessThan(400);
+            });
+  }
+
+  @Test
+  void hashesTheMessageOnceAndClipsHostileTextInEveryDetail() throws Exception {
+    String longSource = "s".repeat(5_000);
+    StringBuilder readings = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      readings
+          .append(i == 0 ? "" : ",")
+          .append("{\"source_id\":\"")
+          .append(longSource)
+          .append("\",\"ts\":\"2026-11-22T06:59:00Z\",\"value\":1}");
+    }
+    receive(
+        "saam.loc-1.readings",
+        "{\"gateway_id\":\"gw-1\",\"location_id\":\"loc-1\",\"sent_at\":\"2026-11-22T07:00:00Z\","
+            + "\"seq\":6,\"readings\":["
+            + readings
+            + "]}");
+
+    List<RejectedMessage> rejected = rejected();
+    assertThat(rejected)
+        .hasSize(3)
+        .extracting(RejectedMessage::reason)
+        .containsOnly("unknown_source");
+    assertThat(rejected)
+        .extracting(RejectedMessage::payloadSha256)
+        .containsOnly(rejected.get(0).payloadSha256());
+    assertThat(rejected).extracting(RejectedMessage::id).doesNotHaveDuplicates();
+    assertThat(rejected).allSatisfy(r -> assertThat(r.detail().length()).isLessThan(300));
   }
 }

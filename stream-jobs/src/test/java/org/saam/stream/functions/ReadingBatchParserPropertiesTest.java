@@ -1,0 +1,112 @@
+package org.saam.stream.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.saam.common.catalogue.SourceCatalogue;
+import org.saam.common.codec.TimestampWindow;
+import org.saam.ingestion.testing.HostilePayloads;
+import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.RawMessage;
+import org.saam.stream.records.RejectedMessage;
+
+/**
+ * The parser operator, fed hostile messages in a harness: every message ends as readings or as
+ * quarantine entries with a reason, never as an exception, and readings emitted plus readings
+ * refused equals readings sent.
+ */
+class ReadingBatchParserPropertiesTest {
+  /** 2026-11-22T07:00:00Z. */
+  private static final long RECEIVED_AT = 1795330800000L;
+
+  private static final SourceCatalogue CATALOGUE = SourceCatalogue.loadDefault();
+
+  @Provide
+  Arbitrary<List<byte[]>> hostileMessages() {
+    return Arbitraries.oneOf(
+            HostilePayloads.bytes(),
+            HostilePayloads.jsonDocuments().map(s -> s.getBytes(StandardCharsets.UTF_8)),
+            HostilePayloads.batches().map(HostilePayloads.Batch::bytes))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(8);
+  }
+
+  @Provide
+  Arbitrary<List<HostilePayloads.Batch>> hostileBatches() {
+    return HostilePayloads.batches().list().ofMinSize(1).ofMaxSize(8);
+  }
+
+  @Property(tries = 200)
+  void everyMessageEndsAsReadingsOrQuarantineEntriesNeverAsAnException(
+      @ForAll("hostileMessages") List<byte[]> messages) throws Exception {
+    try (var harness = parser()) {
+      for (byte[] body : messages) {
+        harness.processElement(new RawMessage(routingKey(), body, RECEIVED_AT), 0L);
+      }
+
+      List<RejectedMessage> rejected = rejected(harness);
+      assertThat(harness.extractOutputValues().size() + rejected.size())
+          .as("every message yields something")
+          .isGreaterThanOrEqualTo(messages.size());
+      assertThat(rejected).allSatisfy(ReadingBatchParserPropertiesTest::isBounded);
+      assertThat(rejected).extracting(RejectedMessage::reason).doesNotContain("internal_error");
+    }
+  }
+
+  @Property(tries = 300)
+  void readingsEmittedPlusReadingsRefusedEqualsReadingsSent(
+      @ForAll("hostileBatches") List<HostilePayloads.Batch> batches) throws Exception {
+    for (HostilePayloads.Batch batch : batches) {
+      try (var harness = parser()) {
+        harness.processElement(new RawMessage(routingKey(), batch.bytes(), RECEIVED_AT), 0L);
+
+        List<MeasuredReading> emitted = harness.extractOutputValues();
+        List<RejectedMessage> rejected = rejected(harness);
+        boolean refusedWhole = rejected.stream().anyMatch(r -> r.index() < 0);
+        if (refusedWhole) {
+          assertThat(rejected).as("a batch refused whole, %s", batch).hasSize(1);
+          assertThat(emitted).isEmpty();
+        } else {
+          assertThat(emitted.size() + rejected.size())
+              .as("readings emitted plus refused, %s", batch)
+              .isEqualTo(batch.readingCount());
+          assertThat(rejected).extracting(RejectedMessage::index).doesNotHaveDuplicates();
+        }
+        assertThat(rejected).allSatisfy(ReadingBatchParserPropertiesTest::isBounded);
+      }
+    }
+  }
+
+  private static void isBounded(RejectedMessage r) {
+    assertThat(r.reason()).isNotBlank();
+    assertThat(r.detail()).isNotBlank().hasSizeLessThan(600);
+    assertThat(r.raw().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(256 * 1024);
+    assertThat(r.payloadSha256()).hasSize(64);
+  }
+
+  private static String routingKey() {
+    return "saam." + HostilePayloads.LOCATION + ".readings";
+  }
+
+  private static OneInputStreamOperatorTestHarness<RawMessage, MeasuredReading> parser()
+      throws Exception {
+    return ProcessFunctionTestHarnesses.forProcessFunction(
+        new ReadingBatchParser(CATALOGUE, TimestampWindow.defaults()));
+  }
+
+  private static List<RejectedMessage> rejected(
+      OneInputStreamOperatorTestHarness<RawMessage, MeasuredReading> harness) {
+    var output = harness.getSideOutput(ReadingBatchParser.REJECTED);
+    return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
+  }
+}
