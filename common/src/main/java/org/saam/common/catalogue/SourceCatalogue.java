@@ -121,8 +121,31 @@ public final class SourceCatalogue implements Serializable {
     if (min > max) {
       throw new CatalogueException(where + ": 'min' " + min + " is above 'max' " + max);
     }
+    int maxPerHour = SourceDefinition.DEFAULT_MAX_PER_HOUR;
+    if (node.has("max_per_hour")) {
+      JsonNode rate = node.get("max_per_hour");
+      if (!rate.canConvertToInt()
+          || !rate.isIntegralNumber()
+          || rate.intValue() < 1
+          || rate.intValue() > SourceDefinition.LIMIT_MAX_PER_HOUR) {
+        throw new CatalogueException(
+            where
+                + ": 'max_per_hour' must be a whole number from 1 to "
+                + SourceDefinition.LIMIT_MAX_PER_HOUR
+                + " (it bounds the size of an hourly bucket), was "
+                + rate);
+      }
+      maxPerHour = rate.intValue();
+    }
     return new SourceDefinition(
-        id, kind, group, text(node, "unit", where), min, max, text(node, "description", where));
+        id,
+        kind,
+        group,
+        text(node, "unit", where),
+        min,
+        max,
+        text(node, "description", where),
+        maxPerHour);
   }
 
   private static ViewDefinition view(

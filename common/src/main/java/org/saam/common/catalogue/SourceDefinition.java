@@ -20,8 +20,18 @@ public record SourceDefinition(
     String unit,
     double min,
     double max,
-    String description)
+    String description,
+    int maxPerHour)
     implements Serializable {
+
+  /** Readings per hour a measurement source may have when the catalogue names no other rate. */
+  public static final int DEFAULT_MAX_PER_HOUR = 3_600;
+
+  /**
+   * The highest rate any source may be given: 200,000 samples in one hourly bucket are about 4.6
+   * MB, well under MongoDB's 16 MiB document limit.
+   */
+  public static final int LIMIT_MAX_PER_HOUR = 200_000;
 
   /** Whether {@code value} lies in the source's valid range (inclusive). */
   public boolean accepts(double value) {

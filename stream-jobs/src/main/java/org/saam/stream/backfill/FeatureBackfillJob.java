@@ -8,11 +8,14 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.saam.stream.functions.JoinFailureRouter;
 import org.saam.stream.people.AssignmentDirectory;
 import org.saam.stream.pipeline.SensorPipelineJob;
 import org.saam.stream.pipeline.SensorPipelineOptions;
 import org.saam.stream.records.FeatureRecord;
 import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.RejectedMessage;
 
 /**
  * The {@code feature-backfill} batch job: recomputes the features of stored measurements with the
@@ -69,8 +72,24 @@ public final class FeatureBackfillJob {
                     .withTimestampAssigner((reading, previous) -> reading.tsMillis()))
             .name("event time");
     BackfillRange windows = range;
-    SensorPipelineJob.computeFeatures(
-            SensorPipelineJob.joinPerson(stored, assignments, options), options)
+    var attributed = SensorPipelineJob.joinPerson(stored, assignments, options);
+    // Stored readings passed the pipeline's checks once; a join failure here is a bug to see, so
+    // the backfill fails loudly instead of writing features without the reading.
+    attributed
+        .getSideOutput(JoinFailureRouter.FAILED)
+        .<RejectedMessage>map(
+            failed -> {
+              throw new IllegalStateException(
+                  "join person failed on a stored reading of "
+                      + failed.locationId()
+                      + ": "
+                      + failed.detail());
+            })
+        .returns(RejectedMessage.class)
+        .name("fail on join failures")
+        .sinkTo(new DiscardingSink<>())
+        .name("join failures");
+    SensorPipelineJob.computeFeatures(attributed, options)
         .filter(feature -> windows.includes(feature.windowStartMillis(), feature.timeZone()))
         .name("windows of the range")
         .sinkTo(features)

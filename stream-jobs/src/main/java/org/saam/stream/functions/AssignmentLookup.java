@@ -1,18 +1,23 @@
 package org.saam.stream.functions;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.saam.common.records.Assignment;
 import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.records.JoinOutcome;
 import org.saam.stream.records.MeasuredReading;
 
 /**
@@ -24,10 +29,15 @@ import org.saam.stream.records.MeasuredReading;
  * location and expiry, not once per reading; concurrent misses for one location share one load. A
  * reading from a location with nobody assigned at that time keeps no person and is counted.
  *
+ * <p>Failures: when Redis or the user service is unreachable or slow, the lookup fails and the job
+ * restarts from its checkpoint (the readings wait in the queue). Any other failure, one caused by
+ * the data rather than by an outage, yields a {@link JoinOutcome#failed failed outcome} that {@link
+ * JoinFailureRouter} quarantines as {@code internal_error}; the job goes on.
+ *
  * <p>Metrics: {@code assignmentCacheHits}, {@code assignmentLoads}, {@code
  * assignmentInvalidations}, {@code readingsWithoutPerson}.
  */
-public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, MeasuredReading> {
+public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, JoinOutcome> {
   private static final long serialVersionUID = 1L;
 
   private final AssignmentDirectory.Factory directoryFactory;
@@ -82,22 +92,57 @@ public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, M
   }
 
   @Override
-  public void asyncInvoke(MeasuredReading reading, ResultFuture<MeasuredReading> result) {
+  public void asyncInvoke(MeasuredReading reading, ResultFuture<JoinOutcome> result) {
     Cached cached = cache.get(reading.locationId());
     if (cached != null && System.currentTimeMillis() - cached.loadedAtMillis() < expiryMillis) {
       hits.inc();
-      result.complete(List.of(join(reading, cached.assignments())));
+      result.complete(List.of(joinOrFailure(reading, cached.assignments())));
       return;
     }
     assignmentsOf(reading.locationId())
         .whenComplete(
             (assignments, error) -> {
-              if (error != null) {
+              if (error == null) {
+                result.complete(List.of(joinOrFailure(reading, assignments)));
+              } else if (isOutage(error)) {
+                // Redis or the user service is unreachable or slow: nothing is wrong with the
+                // reading. Failing lets the job restart from its checkpoint and try again.
                 result.completeExceptionally(error);
               } else {
-                result.complete(List.of(join(reading, assignments)));
+                result.complete(List.of(JoinOutcome.failed(reading, describe(error))));
               }
             });
+  }
+
+  /** Whether a load failed because a dependency is down, rather than because of this location. */
+  static boolean isOutage(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof IOException
+        || cause instanceof UncheckedIOException
+        || cause instanceof TimeoutException
+        || cause instanceof InterruptedException;
+  }
+
+  private JoinOutcome joinOrFailure(MeasuredReading reading, List<Assignment> assignments) {
+    try {
+      return JoinOutcome.joined(join(reading, assignments));
+    } catch (RuntimeException e) {
+      return JoinOutcome.failed(reading, describe(e));
+    }
+  }
+
+  private static String describe(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String message = String.valueOf(cause.getMessage());
+    return cause.getClass().getName()
+        + ": "
+        + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
   }
 
   private CompletableFuture<List<Assignment>> assignmentsOf(String location) {

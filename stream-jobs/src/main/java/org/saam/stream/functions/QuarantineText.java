@@ -1,5 +1,7 @@
 package org.saam.stream.functions;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -7,9 +9,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.codec.RejectionReason;
+import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.RejectedMessage;
 
 /**
  * How much of a refused message a quarantine entry keeps, so that no entry can approach MongoDB's
@@ -23,6 +28,8 @@ import org.saam.common.codec.RejectionReason;
 public final class QuarantineText {
   /** The most bytes of raw text an entry keeps when the message is not kept whole: 64 KiB. */
   public static final int MAX_RAW_BYTES = 64 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private QuarantineText() {}
 
@@ -87,5 +94,33 @@ public final class QuarantineText {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
+  }
+
+  /**
+   * The quarantine entry of one reading refused after parsing (by the rate limit, or because the
+   * join failed on it): the reading as a one-reading batch's element, so a replay sends it again.
+   */
+  public static RejectedMessage readingEntry(
+      MeasuredReading reading, RejectionReason reason, String detail, long nowMillis) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("source_id", reading.sourceId());
+    node.put("ts", Instant.ofEpochMilli(reading.tsMillis()).toString());
+    node.put("value", reading.value());
+    String raw = node.toString();
+    String sha256 = sha256(raw.getBytes(StandardCharsets.UTF_8));
+    String routingKey = "saam." + reading.locationId() + ".readings";
+    return new RejectedMessage(
+        id(routingKey, sha256, reason.code(), 0),
+        reason.code(),
+        detail,
+        reading.locationId(),
+        reading.gatewayId(),
+        reading.seq(),
+        0,
+        raw,
+        false,
+        raw.length(),
+        sha256,
+        nowMillis);
   }
 }

@@ -162,9 +162,14 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
     for (RejectedReading bad : decoded.rejected()) {
       verdict.refuseReading(batch, bad.index(), bad.reason(), bad.detail(), bad.raw());
     }
+    // Positions in the payload's readings array: the codec's batch skips what it refused.
+    java.util.Set<Integer> refusedByCodec = new java.util.HashSet<>();
+    decoded.rejected().forEach(bad -> refusedByCodec.add(bad.index()));
     int index = -1;
     for (Reading reading : batch.readings()) {
-      index++;
+      do {
+        index++;
+      } while (refusedByCodec.contains(index));
       Optional<SourceDefinition> source =
           catalogue.source(reading.sourceId()).filter(s -> s.kind() == SourceKind.MEASUREMENT);
       if (source.isEmpty()) {

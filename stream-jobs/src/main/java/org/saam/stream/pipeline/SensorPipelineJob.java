@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.mongodb.sink.MongoSink;
 import org.apache.flink.connector.mongodb.sink.writer.serializer.MongoSerializationSchema;
@@ -23,9 +26,11 @@ import org.saam.identity.realm.SaamRealm;
 import org.saam.stream.coaching.CoachingRules;
 import org.saam.stream.functions.AssignmentLookup;
 import org.saam.stream.functions.CoachingRulesFunction;
+import org.saam.stream.functions.JoinFailureRouter;
 import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.functions.ReadingBatchParser;
 import org.saam.stream.functions.SeqGapTracker;
+import org.saam.stream.functions.SourceRateLimit;
 import org.saam.stream.people.AssignmentDirectory;
 import org.saam.stream.people.RedisUserServiceDirectory;
 import org.saam.stream.records.CoachingEventRecord;
@@ -48,10 +53,11 @@ import org.saam.stream.sources.RawMessageDeserializer;
  * The {@code sensor-pipeline} streaming job.
  *
  * <pre>
- * read readings queue -> parse readings -> event time -> join person -> write measurements
+ * read readings queue -> parse readings -> limit source rates -> event time -> join person
+ *   -> route join failures -> write measurements
  *                             |  |                                 +-> compute features -> write features
  *                             |  |                                       +-> apply coaching rules -> kafka, app, index
- *                             |  +-(refused)---------------------------> write quarantine
+ *                             |  +-(refused; rate exceeded; join failed)-> write quarantine
  *                             +-(accepted batches) -> track seq gaps --> write completeness
  * </pre>
  *
@@ -141,8 +147,15 @@ public final class SensorPipelineJob {
             .name("parse readings")
             .uid("parse-readings");
 
-    DataStream<MeasuredReading> timed =
+    SingleOutputStreamOperator<MeasuredReading> limited =
         readings
+            .keyBy(SourceRateLimit::key)
+            .process(new SourceRateLimit(catalogue, options.rateStateTtl()))
+            .name("limit source rates")
+            .uid("limit-source-rates");
+
+    DataStream<MeasuredReading> timed =
+        limited
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<MeasuredReading>forBoundedOutOfOrderness(
                         options.outOfOrderness())
@@ -151,7 +164,8 @@ public final class SensorPipelineJob {
             .name("event time")
             .uid("event-time");
 
-    DataStream<MeasuredReading> attributed = joinPerson(timed, assignments, options);
+    SingleOutputStreamOperator<MeasuredReading> attributed =
+        joinPerson(timed, assignments, options);
 
     attributed.sinkTo(measurements).name("write measurements").uid("write-measurements");
 
@@ -175,6 +189,9 @@ public final class SensorPipelineJob {
 
     readings
         .getSideOutput(ReadingBatchParser.REJECTED)
+        .union(
+            limited.getSideOutput(SourceRateLimit.REFUSED),
+            attributed.getSideOutput(JoinFailureRouter.FAILED))
         .sinkTo(quarantine)
         .name("write quarantine")
         .uid("write-quarantine");
@@ -190,8 +207,12 @@ public final class SensorPipelineJob {
         .uid("write-completeness");
   }
 
-  /** The {@code join person} operator, shared with the backfill job. */
-  public static DataStream<MeasuredReading> joinPerson(
+  /**
+   * The {@code join person} operator, shared with the backfill job. Readings the join failed on
+   * (not an outage: see {@link AssignmentLookup}) leave on the side output {@link
+   * JoinFailureRouter#FAILED}.
+   */
+  public static SingleOutputStreamOperator<MeasuredReading> joinPerson(
       DataStream<MeasuredReading> readings,
       AssignmentDirectory.Factory assignments,
       SensorPipelineOptions options) {
@@ -203,7 +224,10 @@ public final class SensorPipelineJob {
             TimeUnit.MILLISECONDS,
             1000)
         .name("join person")
-        .uid("join-person");
+        .uid("join-person")
+        .process(new JoinFailureRouter())
+        .name("route join failures")
+        .uid("route-join-failures");
   }
 
   /** {@code readings of people -> compute features}, shared with the backfill job. */
@@ -239,6 +263,23 @@ public final class SensorPipelineJob {
   public static void configure(StreamExecutionEnvironment env, SensorPipelineOptions options) {
     env.enableCheckpointing(
         options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    // Back off between restarts (1 s, 2 s, 4 s, ... up to 2 min): every restart hands the
+    // unacknowledged messages back to the queue and counts a delivery, and the queue dead-letters
+    // a message after 5 deliveries. Backing off keeps a short outage of a dependency from
+    // dead-lettering what was in flight.
+    Configuration restarts = new Configuration();
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+    restarts.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+        Duration.ofSeconds(1));
+    restarts.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+        Duration.ofMinutes(2));
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+    restarts.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+        Duration.ofMinutes(10));
+    env.configure(restarts);
   }
 
   /** The real source: the readings quorum queue. */

@@ -29,6 +29,7 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--checkpoint.interval-ms</td><td>5000</td><td>checkpoint interval; also the delay of acknowledgements</td></tr>
  * <tr><td>--catalogue</td><td>the built-in catalogue</td><td>a catalogue YAML file to use instead</td></tr>
  * <tr><td>--validation.max-future-ms</td><td>600000</td><td>how far ahead of arrival a timestamp may be (at most 7 days)</td></tr>
+ * <tr><td>--limits.rate-state-ttl-ms</td><td>10800000</td><td>how long the per-bucket reading count of the source rate limit is kept after the bucket's last reading</td></tr>
  * <tr><td>--validation.earliest</td><td>2000-01-01T00:00:00Z</td><td>timestamps before this are refused as past_timestamp</td></tr>
  * <tr><td>--redis.uri</td><td>env SAAM_REDIS_URI, else redis://127.0.0.1:6379</td><td>the assignment cache</td></tr>
  * <tr><td>--users.url</td><td>http://127.0.0.1:8090</td><td>the user service, asked on a cache miss</td></tr>
@@ -66,6 +67,7 @@ public final class SensorPipelineOptions implements Serializable {
   private final String cataloguePath;
   private final long maxFutureMillis;
   private final java.time.Instant earliestTimestamp;
+  private final Duration rateStateTtl;
   private final String redisUri;
   private final String usersUrl;
   private final String keycloakUrl;
@@ -99,6 +101,7 @@ public final class SensorPipelineOptions implements Serializable {
     this.cataloguePath = builder.cataloguePath;
     this.maxFutureMillis = builder.maxFutureMillis;
     this.earliestTimestamp = builder.earliestTimestamp;
+    this.rateStateTtl = builder.rateStateTtl;
     this.redisUri = builder.redisUri;
     this.usersUrl = builder.usersUrl;
     this.keycloakUrl = builder.keycloakUrl;
@@ -152,6 +155,9 @@ public final class SensorPipelineOptions implements Serializable {
     builder.cataloguePath(params.get("catalogue", builder.cataloguePath));
     builder.maxFutureMillis(
         integer(params, "validation.max-future-ms", (int) builder.maxFutureMillis));
+    builder.rateStateTtl(
+        Duration.ofMillis(
+            integer(params, "limits.rate-state-ttl-ms", (int) builder.rateStateTtl.toMillis())));
     String earliest = params.get("validation.earliest");
     if (earliest != null) {
       try {
@@ -268,6 +274,11 @@ public final class SensorPipelineOptions implements Serializable {
     return maxFutureMillis;
   }
 
+  /** How long the source rate limit keeps a bucket's count after its last reading. */
+  public Duration rateStateTtl() {
+    return rateStateTtl;
+  }
+
   /** The timestamps the parser accepts: see {@link org.saam.common.codec.TimestampWindow}. */
   public org.saam.common.codec.TimestampWindow timestampWindow() {
     return new org.saam.common.codec.TimestampWindow(
@@ -356,6 +367,7 @@ public final class SensorPipelineOptions implements Serializable {
     private Duration checkpointInterval = Duration.ofSeconds(5);
     private String cataloguePath;
     private long maxFutureMillis = 600_000;
+    private Duration rateStateTtl = Duration.ofHours(3);
     private java.time.Instant earliestTimestamp =
         org.saam.common.codec.TimestampWindow.DEFAULT_EARLIEST;
     private String redisUri = "redis://127.0.0.1:6379";
@@ -467,6 +479,11 @@ public final class SensorPipelineOptions implements Serializable {
       return this;
     }
 
+    public Builder rateStateTtl(Duration value) {
+      rateStateTtl = Objects.requireNonNull(value, "rateStateTtl");
+      return this;
+    }
+
     public Builder earliestTimestamp(java.time.Instant value) {
       earliestTimestamp = Objects.requireNonNull(value, "earliestTimestamp");
       return this;
@@ -550,6 +567,7 @@ public final class SensorPipelineOptions implements Serializable {
       Objects.requireNonNull(checkpointInterval, "checkpoint.interval-ms");
       range(checkpointInterval.toMillis(), 100, 3_600_000, "checkpoint.interval-ms");
       range(maxFutureMillis, 0, 7L * 24 * 3_600_000, "validation.max-future-ms");
+      range(rateStateTtl.toMillis(), 60_000, 7L * 86_400_000, "limits.rate-state-ttl-ms");
       if (earliestTimestamp.isBefore(java.time.Instant.EPOCH)
           || earliestTimestamp.isAfter(java.time.Instant.parse("2100-01-01T00:00:00Z"))) {
         throw new IllegalArgumentException(

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.saam.common.records.Assignment;
 import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.records.JoinOutcome;
 import org.saam.stream.records.MeasuredReading;
 
 class AssignmentLookupTest {
@@ -30,13 +31,17 @@ class AssignmentLookupTest {
   /** A hand-written directory: fixed lists, a load counter and a switch to announce changes. */
   static final class FakeDirectory implements AssignmentDirectory {
     final Map<String, List<Assignment>> lists = new HashMap<>();
+    final Map<String, Throwable> failures = new HashMap<>();
     final List<String> loads = new ArrayList<>();
     Consumer<String> listener;
 
     @Override
     public CompletableFuture<List<Assignment>> load(String locationId) {
       loads.add(locationId);
-      return CompletableFuture.completedFuture(lists.getOrDefault(locationId, List.of()));
+      Throwable failure = failures.get(locationId);
+      return failure != null
+          ? CompletableFuture.failedFuture(failure)
+          : CompletableFuture.completedFuture(lists.getOrDefault(locationId, List.of()));
     }
 
     @Override
@@ -49,7 +54,7 @@ class AssignmentLookupTest {
   }
 
   private FakeDirectory directory;
-  private OneInputStreamOperatorTestHarness<MeasuredReading, MeasuredReading> harness;
+  private OneInputStreamOperatorTestHarness<MeasuredReading, JoinOutcome> harness;
 
   @BeforeEach
   void openLookup() throws Exception {
@@ -93,7 +98,7 @@ class AssignmentLookupTest {
       harness.processElement(reading, reading.tsMillis());
     }
     harness.endInput();
-    return harness.extractOutputValues();
+    return harness.extractOutputValues().stream().map(JoinOutcome::reading).toList();
   }
 
   @Test
@@ -133,6 +138,33 @@ class AssignmentLookupTest {
     harness.endInput();
 
     assertThat(directory.loads).containsExactly("loc-1", "loc-1");
-    assertThat(harness.extractOutputValues().get(3).userId()).isNull();
+    assertThat(harness.extractOutputValues().get(3).reading().userId()).isNull();
+  }
+
+  @Test
+  void aLoadThatFailsOnTheDataYieldsAFailedOutcomeAndTheNextReadingsGoOn() throws Exception {
+    directory.failures.put(
+        "loc-7", new IllegalStateException("assignment list is not the user service's JSON"));
+
+    harness.processElement(reading("loc-7", MOVE), 1);
+    harness.processElement(reading("loc-1", MOVE), 2);
+    harness.endInput();
+
+    List<JoinOutcome> out = harness.extractOutputValues();
+    assertThat(out.get(0).failure())
+        .startsWith("java.lang.IllegalStateException: assignment list is not");
+    assertThat(out.get(1).failure()).isNull();
+    assertThat(out.get(1).reading().userId()).isEqualTo(BOR.toString());
+  }
+
+  @Test
+  void anUnreachableDirectoryIsAnOutageNotAProblemOfTheReading() {
+    assertThat(AssignmentLookup.isOutage(new java.io.IOException("connection refused"))).isTrue();
+    assertThat(
+            AssignmentLookup.isOutage(
+                new java.util.concurrent.CompletionException(
+                    new java.net.http.HttpTimeoutException("timed out"))))
+        .isTrue();
+    assertThat(AssignmentLookup.isOutage(new IllegalStateException("bad JSON"))).isFalse();
   }
 }

@@ -280,4 +280,23 @@ class ReadingBatchParserTest {
     assertThat(rejected).extracting(RejectedMessage::id).doesNotHaveDuplicates();
     assertThat(rejected).allSatisfy(r -> assertThat(r.detail().length()).isLessThan(300));
   }
+
+  @Test
+  void quarantineIndexIsTheReadingsPositionInThePayloadEvenAfterEarlierRefusals() throws Exception {
+    receive(
+        "saam.loc-1.readings",
+        """
+        {"gateway_id":"gw-1","location_id":"loc-1","sent_at":"2026-11-22T07:00:00Z","seq":7,
+         "readings":[{"source_id":"bed.presence","ts":"yesterday","value":1},
+                     {"source_id":"bed.teleport","ts":"2026-11-22T06:59:00Z","value":1},
+                     {"source_id":"bed.presence","ts":"2026-11-22T06:59:00Z","value":1}]}
+        """);
+
+    assertThat(rejected())
+        .extracting(RejectedMessage::reason, RejectedMessage::index)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("bad_timestamp", 0),
+            org.assertj.core.groups.Tuple.tuple("unknown_source", 1));
+    assertThat(harness.extractOutputValues()).hasSize(1);
+  }
 }

@@ -1,0 +1,54 @@
+package org.saam.stream.functions;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.saam.common.codec.RejectionReason;
+import org.saam.stream.records.JoinOutcome;
+import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.RejectedMessage;
+
+/**
+ * Passes joined readings on and sends readings the join failed on to {@link #FAILED}, as quarantine
+ * entries with reason {@code internal_error}, so that one reading no rule foresaw cannot stop the
+ * job. The entry holds the reading as a one-reading batch of its gateway, so a replay sends it
+ * through the pipeline again.
+ *
+ * <p>Metric: {@code rejected_internal_error}.
+ */
+public final class JoinFailureRouter extends ProcessFunction<JoinOutcome, MeasuredReading> {
+  private static final long serialVersionUID = 1L;
+
+  /** Readings the join failed on, bound for quarantine. */
+  public static final OutputTag<RejectedMessage> FAILED =
+      new OutputTag<>("join-failed", TypeInformation.of(RejectedMessage.class)) {};
+
+  private transient Counter internalErrors;
+
+  @Override
+  public void open(Configuration parameters) {
+    internalErrors =
+        getRuntimeContext()
+            .getMetricGroup()
+            .counter("rejected_" + RejectionReason.INTERNAL_ERROR.code());
+  }
+
+  @Override
+  public void processElement(JoinOutcome outcome, Context context, Collector<MeasuredReading> out) {
+    if (outcome.failure() == null) {
+      out.collect(outcome.reading());
+      return;
+    }
+    internalErrors.inc();
+    context.output(FAILED, entry(outcome.reading(), outcome.failure(), System.currentTimeMillis()));
+  }
+
+  /** The quarantine entry of a reading the join failed on. */
+  static RejectedMessage entry(MeasuredReading reading, String failure, long nowMillis) {
+    return QuarantineText.readingEntry(
+        reading, RejectionReason.INTERNAL_ERROR, "join person failed: " + failure, nowMillis);
+  }
+}

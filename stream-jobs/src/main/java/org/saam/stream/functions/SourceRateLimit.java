@@ -1,0 +1,114 @@
+package org.saam.stream.functions;
+
+import java.time.Duration;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.saam.common.catalogue.SourceCatalogue;
+import org.saam.common.catalogue.SourceDefinition;
+import org.saam.common.codec.RejectionReason;
+import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.RejectedMessage;
+
+/**
+ * Bounds every hourly measurement bucket: keyed by {@link #key bucket key} (location, source, UTC
+ * hour), it counts the readings let through and refuses those beyond the source's {@code
+ * max_per_hour} of the catalogue as {@code rate_exceeded}, to quarantine.
+ *
+ * <p>A count lives while its bucket keeps receiving readings and is dropped after {@code stateTtl}
+ * without one (processing time), so state stays bounded by the buckets written recently. A bucket
+ * written again after such a silence starts a new count: its size is then bounded by {@code
+ * max_per_hour} per period of activity. Even at the highest rate a catalogue may set, about 3 such
+ * periods fit under MongoDB's 16 MiB, at the default rates hundreds do.
+ *
+ * <p>Metrics: {@code rejected_rate_exceeded}.
+ */
+public final class SourceRateLimit
+    extends KeyedProcessFunction<String, MeasuredReading, MeasuredReading> {
+  private static final long serialVersionUID = 1L;
+  private static final long HOUR_MILLIS = 3_600_000L;
+
+  /** Readings refused for their rate, bound for quarantine. */
+  public static final OutputTag<RejectedMessage> REFUSED =
+      new OutputTag<>("rate-exceeded", TypeInformation.of(RejectedMessage.class)) {};
+
+  private final SourceCatalogue catalogue;
+  private final Duration stateTtl;
+
+  private transient ValueState<Integer> count;
+  private transient Counter refused;
+
+  /**
+   * @param catalogue where each source's {@code max_per_hour} comes from
+   * @param stateTtl how long a bucket's count is kept after its last reading
+   */
+  public SourceRateLimit(SourceCatalogue catalogue, Duration stateTtl) {
+    this.catalogue = catalogue;
+    this.stateTtl = stateTtl;
+  }
+
+  /** The key a reading is counted under: {@code <location>|<source>|<hour epoch s>}. */
+  public static String key(MeasuredReading reading) {
+    return reading.locationId()
+        + "|"
+        + reading.sourceId()
+        + "|"
+        + Math.floorDiv(reading.tsMillis(), HOUR_MILLIS) * 3600;
+  }
+
+  @Override
+  public void open(Configuration parameters) {
+    ValueStateDescriptor<Integer> descriptor = new ValueStateDescriptor<>("count", Integer.class);
+    descriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(stateTtl)
+            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+            .build());
+    count = getRuntimeContext().getState(descriptor);
+    refused =
+        getRuntimeContext()
+            .getMetricGroup()
+            .counter("rejected_" + RejectionReason.RATE_EXCEEDED.code());
+  }
+
+  @Override
+  public void processElement(
+      MeasuredReading reading, Context context, Collector<MeasuredReading> out) throws Exception {
+    int limit =
+        catalogue
+            .source(reading.sourceId())
+            .map(SourceDefinition::maxPerHour)
+            .orElse(SourceDefinition.DEFAULT_MAX_PER_HOUR);
+    Integer seen = count.value();
+    int now = seen == null ? 0 : seen;
+    if (now >= limit) {
+      refused.inc();
+      context.output(
+          REFUSED,
+          QuarantineText.readingEntry(
+              reading,
+              RejectionReason.RATE_EXCEEDED,
+              "'"
+                  + reading.sourceId()
+                  + "' already has "
+                  + limit
+                  + " readings in the hour of "
+                  + java.time.Instant.ofEpochMilli(reading.tsMillis())
+                  + " at "
+                  + reading.locationId()
+                  + "; the catalogue allows at most "
+                  + limit
+                  + " per hour",
+              System.currentTimeMillis()));
+      return;
+    }
+    count.update(now + 1);
+    out.collect(reading);
+  }
+}
