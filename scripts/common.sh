@@ -25,6 +25,28 @@ die() {
 
 mkdirs() { mkdir -p "$SAAM_RUN" "$SAAM_LOGS" "$SAAM_DATA" "$SAAM_DIST"; }
 
+# A secret of the local stack: random, made on first use, kept in .saam/secrets/<name> (mode 600).
+# The local stack has no known passwords; production takes its secrets from its own store.
+local_secret() {
+  local dir="$SAAM_STATE/secrets" file="$SAAM_STATE/secrets/$1"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$dir" && chmod 700 "$dir"
+    (umask 077 && head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 >"$file")
+  fi
+  cat "$file"
+}
+
+# The broker accounts every ./saam command, job and test of the local stack uses: the
+# administrator (topology, gateways, quarantine), the pipeline's own account and the
+# simulator's. Values already in the environment win.
+export_broker_credentials() {
+  export SAAM_RABBITMQ_USER="${SAAM_RABBITMQ_USER:-saam-admin}"
+  export SAAM_RABBITMQ_PASSWORD="${SAAM_RABBITMQ_PASSWORD:-$(local_secret rabbitmq-admin)}"
+  export SAAM_RABBITMQ_PIPELINE_PASSWORD="${SAAM_RABBITMQ_PIPELINE_PASSWORD:-$(local_secret rabbitmq-pipeline)}"
+  export SAAM_MQTT_USER="${SAAM_MQTT_USER:-saam-simulator}"
+  export SAAM_MQTT_PASSWORD="${SAAM_MQTT_PASSWORD:-$(local_secret rabbitmq-simulator)}"
+}
+
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # Installs Debian packages that are missing. As root on Debian or Ubuntu it runs apt-get;

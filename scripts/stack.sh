@@ -103,23 +103,28 @@ ensure_local_tls() {
 start_rabbitmq() {
   (
     rabbit_env
-    cat >"$RABBITMQ_CONFIG_FILE" <<EOF
-listeners.tcp.default = 127.0.0.1:5672
-mqtt.listeners.tcp.default = 127.0.0.1:1883
-mqtt.listeners.ssl.default = 127.0.0.1:8883
-ssl_options.cacertfile = $SAAM_STATE/tls/ca.pem
-ssl_options.certfile = $SAAM_STATE/tls/server.pem
-ssl_options.keyfile = $SAAM_STATE/tls/server.key
-ssl_options.verify = verify_none
-ssl_options.fail_if_no_peer_cert = false
-management.tcp.ip = 127.0.0.1
-management.tcp.port = 15672
-mqtt.allow_anonymous = true
-mqtt.default_user = guest
-mqtt.default_pass = guest
-mqtt.exchange = amq.topic
-log.file.level = info
-EOF
+    umask 077
+    {
+      # The production settings that matter for security, as in ingestion/broker/rabbitmq.conf:
+      # no anonymous MQTT, no 'guest', a message size limit. Locally the listeners are on
+      # loopback and plain MQTT (1883) stays open beside TLS (8883) for the tools.
+      sed -n '/^# --- security ---$/,/^# --- end security ---$/p' \
+        "$SAAM_ROOT/ingestion/broker/rabbitmq.conf"
+      printf '%s\n' \
+        "default_pass = $SAAM_RABBITMQ_PASSWORD" \
+        "listeners.tcp.default = 127.0.0.1:5672" \
+        "mqtt.listeners.tcp.default = 127.0.0.1:1883" \
+        "mqtt.listeners.ssl.default = 127.0.0.1:8883" \
+        "ssl_options.cacertfile = $SAAM_STATE/tls/ca.pem" \
+        "ssl_options.certfile = $SAAM_STATE/tls/server.pem" \
+        "ssl_options.keyfile = $SAAM_STATE/tls/server.key" \
+        "ssl_options.verify = verify_none" \
+        "ssl_options.fail_if_no_peer_cert = false" \
+        "management.tcp.ip = 127.0.0.1" \
+        "management.tcp.port = 15672" \
+        "mqtt.exchange = amq.topic" \
+        "log.file.level = info"
+    } >"$RABBITMQ_CONFIG_FILE"
     "$(rabbit_bin rabbitmq-plugins)" enable --offline rabbitmq_mqtt rabbitmq_management \
       >>"$SAAM_LOGS/rabbitmq.log" 2>&1
     spawn rabbitmq "$(rabbit_bin rabbitmq-server)"
@@ -127,11 +132,45 @@ EOF
 }
 
 ready_rabbitmq() {
-  port_open 5672 && port_open 1883 && port_open 8883 &&
-    curl -fsS -u guest:guest http://127.0.0.1:15672/api/overview >/dev/null
+  port_open 5672 && port_open 1883 && port_open 8883 && port_open 15672
+}
+
+# The administrator account exists from the first boot (default_user in the config). A broker
+# whose data predates it (made with 'guest') gets it through rabbitmqctl, which the local node
+# trusts by its Erlang cookie.
+ensure_rabbitmq_admin() {
+  rabbitmq_admin_works && return 0
+  (
+    rabbit_env
+    local ctl
+    ctl="$(rabbit_bin rabbitmqctl)"
+    "$ctl" -n rabbit@localhost add_user "$SAAM_RABBITMQ_USER" "$SAAM_RABBITMQ_PASSWORD" ||
+      "$ctl" -n rabbit@localhost change_password "$SAAM_RABBITMQ_USER" "$SAAM_RABBITMQ_PASSWORD"
+    "$ctl" -n rabbit@localhost set_user_tags "$SAAM_RABBITMQ_USER" administrator
+    "$ctl" -n rabbit@localhost set_permissions -p / "$SAAM_RABBITMQ_USER" '.*' '.*' '.*'
+  ) >>"$SAAM_LOGS/rabbitmq.log" 2>&1 || die "rabbitmq: could not create the administrator account"
+  local waited=0
+  until rabbitmq_admin_works; do
+    [ $waited -ge 20 ] && die "rabbitmq: the administrator account does not work (log: $SAAM_LOGS/rabbitmq.log)"
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+rabbitmq_admin_works() {
+  curl -fsS -u "$SAAM_RABBITMQ_USER:$SAAM_RABBITMQ_PASSWORD" \
+    http://127.0.0.1:15672/api/whoami >/dev/null 2>&1
 }
 
 after_start_rabbitmq() {
+  local waited=0
+  # The management API answers (200 or 401) a little after its port opens.
+  while [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:15672/api/overview)" = 000 ]; do
+    [ $waited -ge 30 ] && break
+    sleep 1
+    waited=$((waited + 1))
+  done
+  ensure_rabbitmq_admin
   java -jar "$(jar_of ingestion)" topology >>"$SAAM_LOGS/rabbitmq.log" 2>&1 ||
     { tail -5 "$SAAM_LOGS/rabbitmq.log" >&2; die "rabbitmq: could not declare the readings topology"; }
 }

@@ -11,9 +11,11 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.saam.common.records.ReadingBatch;
+import org.saam.ingestion.broker.BrokerAccounts;
 import org.saam.ingestion.broker.BrokerTopology;
 import org.saam.ingestion.broker.GatewayAccounts;
 import org.saam.ingestion.broker.ManagementApi;
@@ -37,19 +39,26 @@ public final class IngestionCommand {
   private static final String USAGE =
       """
       usage: saam-ingestion <command> [options]
-        topology      declare the readings queue, its dead-letter queue and the binding (idempotent)
-                      --amqp-host 127.0.0.1  --amqp-port 5672  --user guest  --password guest
-                      --queue saam.readings
+        topology      declare the readings queue (delivery limit 5), its dead-letter queue and the
+                      binding; create or update the pipeline's broker account (password from
+                      SAAM_RABBITMQ_PIPELINE_PASSWORD) and, with SAAM_MQTT_PASSWORD set, the local
+                      simulator's; tighten existing gateway accounts; delete 'guest' (idempotent)
+                      --amqp-host 127.0.0.1  --amqp-port 5672  --queue saam.readings
+                      --management-url http://127.0.0.1:15672
         gateway add <location_id>     create the gateway's broker account; prints its password once
         gateway remove <location_id>  revoke it: delete the account, close its connections
         gateway list                  location ids that have a gateway account
-                      --management-url http://127.0.0.1:15672  --user guest  --password guest
+                      --management-url http://127.0.0.1:15672
       """
           + SimulateCommand.USAGE
           + """
         quarantine list    [--reason R] [--location L] [--limit 20]   refused input, by reason
         quarantine replay  [--reason R] [--location L]   publish it again and mark it replayed
+                      Both first move the broker's dead letters (saam.readings.dead) into
+                      quarantine, reason delivery_limit.
                       --mongo mongodb://127.0.0.1:27017  --database saam  (and the AMQP options)
+      Broker commands log in as --user/--password, by default SAAM_RABBITMQ_USER (saam-admin) and
+      SAAM_RABBITMQ_PASSWORD; ./saam sets both for the local stack.
         demo-publish  publish the demo homes over MQTT with QoS 1 and print progress
                       --mqtt tcp://127.0.0.1:1883  --homes 3  --minutes 120  --seed 42
                       --start 2026-11-21T23:00:00Z
@@ -70,7 +79,9 @@ public final class IngestionCommand {
       switch (args[0]) {
         case "topology" -> {
           Map<String, String> options =
-              options(args, Set.of("amqp-host", "amqp-port", "user", "password", "queue"));
+              options(
+                  args,
+                  Set.of("amqp-host", "amqp-port", "user", "password", "queue", "management-url"));
           installTopology(options, out);
         }
         case "gateway" -> gateway(args, out);
@@ -119,30 +130,82 @@ public final class IngestionCommand {
       err.print(USAGE);
       return 2;
     } catch (Exception e) {
-      err.println("saam-ingestion: " + args[0] + " failed: " + e);
+      err.println("saam-ingestion: " + args[0] + " failed: " + describe(e));
       return 1;
     }
   }
 
   private static void installTopology(Map<String, String> options, PrintStream out)
       throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(options.getOrDefault("amqp-host", "127.0.0.1"));
-    factory.setPort(Integer.parseInt(options.getOrDefault("amqp-port", "5672")));
-    factory.setUsername(options.getOrDefault("user", "guest"));
-    factory.setPassword(options.getOrDefault("password", "guest"));
     ReadingsQueue queue =
         new ReadingsQueue(
             options.getOrDefault("queue", ReadingsQueue.DEFAULT.queue()),
             ReadingsQueue.DEFAULT.bindingKey(),
             ReadingsQueue.DEFAULT.maxLength());
-    try (Connection connection = factory.newConnection("saam-topology");
-        Channel channel = connection.createChannel()) {
-      BrokerTopology.install(channel, queue);
+    try (Connection connection = amqp(options).newConnection("saam-topology")) {
+      BrokerTopology.install(connection, queue);
     }
     out.printf(
-        "topology ready: quorum queue %s bound to %s with %s, dead letters to %s%n",
-        queue.queue(), BrokerTopology.MQTT_EXCHANGE, queue.bindingKey(), queue.deadLetterQueue());
+        "topology ready: quorum queue %s bound to %s with %s, delivery limit %d, dead letters to"
+            + " %s%n",
+        queue.queue(),
+        BrokerTopology.MQTT_EXCHANGE,
+        queue.bindingKey(),
+        ReadingsQueue.DELIVERY_LIMIT,
+        queue.deadLetterQueue());
+    ManagementApi api = management(options);
+    BrokerAccounts accounts = new BrokerAccounts(api, "/");
+    String pipelinePassword = System.getenv("SAAM_RABBITMQ_PIPELINE_PASSWORD");
+    if (pipelinePassword != null && !pipelinePassword.isEmpty()) {
+      accounts.ensurePipeline(pipelinePassword);
+      out.println("account " + BrokerAccounts.PIPELINE + " ready");
+    }
+    String simulatorPassword = System.getenv("SAAM_MQTT_PASSWORD");
+    if (simulatorPassword != null
+        && !simulatorPassword.isEmpty()
+        && BrokerAccounts.SIMULATOR.equals(System.getenv("SAAM_MQTT_USER"))) {
+      accounts.ensureSimulator(simulatorPassword);
+      out.println("account " + BrokerAccounts.SIMULATOR + " ready (local stack)");
+    }
+    int gateways = new GatewayAccounts(api, "/").reapplyPermissions();
+    out.println("permissions of " + gateways + " gateway accounts applied");
+    if (accounts.removeGuest(login(options).user())) {
+      out.println("default account 'guest' deleted");
+    }
+  }
+
+  /** Who a broker command logs in as: options, else the environment; never a default password. */
+  record Login(String user, String password) {}
+
+  static Login login(Map<String, String> options) {
+    String user =
+        options.getOrDefault(
+            "user", Objects.requireNonNullElse(System.getenv("SAAM_RABBITMQ_USER"), "saam-admin"));
+    String password = options.getOrDefault("password", System.getenv("SAAM_RABBITMQ_PASSWORD"));
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no broker password: pass --password or set SAAM_RABBITMQ_PASSWORD (./saam sets it for"
+              + " the local stack)");
+    }
+    return new Login(user, password);
+  }
+
+  private static ConnectionFactory amqp(Map<String, String> options) {
+    Login login = login(options);
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(options.getOrDefault("amqp-host", "127.0.0.1"));
+    factory.setPort(Integer.parseInt(options.getOrDefault("amqp-port", "5672")));
+    factory.setUsername(login.user());
+    factory.setPassword(login.password());
+    return factory;
+  }
+
+  private static ManagementApi management(Map<String, String> options) {
+    Login login = login(options);
+    return new ManagementApi(
+        URI.create(options.getOrDefault("management-url", "http://127.0.0.1:15672")),
+        login.user(),
+        login.password());
   }
 
   private static void gateway(String[] args, PrintStream out) throws Exception {
@@ -158,12 +221,7 @@ public final class IngestionCommand {
     Map<String, String> options =
         options(rest, Set.of("management-url", "user", "password", "vhost"));
     GatewayAccounts accounts =
-        new GatewayAccounts(
-            new ManagementApi(
-                URI.create(options.getOrDefault("management-url", "http://127.0.0.1:15672")),
-                options.getOrDefault("user", "guest"),
-                options.getOrDefault("password", "guest")),
-            options.getOrDefault("vhost", "/"));
+        new GatewayAccounts(management(options), options.getOrDefault("vhost", "/"));
     switch (action) {
       case "add" -> {
         GatewayAccounts.Credentials credentials = accounts.add(args[2]);
@@ -213,6 +271,18 @@ public final class IngestionCommand {
                   .getCollection("quarantine"));
       String reason = options.get("reason");
       String location = options.get("location");
+      try (Connection connection = amqp(options).newConnection("saam-quarantine");
+          Channel channel = connection.createChannel()) {
+        int moved = quarantine.collectDeadLetters(channel, ReadingsQueue.DEFAULT);
+        if (moved > 0) {
+          out.println(
+              "moved "
+                  + moved
+                  + " dead letters from "
+                  + ReadingsQueue.DEFAULT.deadLetterQueue()
+                  + " into quarantine (reason delivery_limit)");
+        }
+      }
       if (args[1].equals("list")) {
         var counts = quarantine.countsByReason();
         if (counts.isEmpty()) {
@@ -234,12 +304,7 @@ public final class IngestionCommand {
         }
         return;
       }
-      ConnectionFactory factory = new ConnectionFactory();
-      factory.setHost(options.getOrDefault("amqp-host", "127.0.0.1"));
-      factory.setPort(Integer.parseInt(options.getOrDefault("amqp-port", "5672")));
-      factory.setUsername(options.getOrDefault("user", "guest"));
-      factory.setPassword(options.getOrDefault("password", "guest"));
-      try (Connection connection = factory.newConnection("saam-quarantine-replay");
+      try (Connection connection = amqp(options).newConnection("saam-quarantine-replay");
           Channel channel = connection.createChannel()) {
         int replayed = quarantine.replay(channel, reason, location);
         out.println("replayed " + replayed + " quarantined entries into the readings topic");
@@ -259,8 +324,10 @@ public final class IngestionCommand {
         GatewayPublisher.connect(
             options.getOrDefault("mqtt", "tcp://127.0.0.1:1883"),
             "saam-demo-" + UUID.randomUUID(),
-            null,
-            null)) {
+            System.getenv("SAAM_MQTT_USER"),
+            System.getenv("SAAM_MQTT_PASSWORD") == null
+                ? null
+                : System.getenv("SAAM_MQTT_PASSWORD").toCharArray())) {
       for (int i = 0; i < batches.size(); i++) {
         ReadingBatch batch = batches.get(i);
         publisher.publish(batch);
@@ -272,6 +339,15 @@ public final class IngestionCommand {
     }
     out.println();
     out.println("published_readings=" + readings);
+  }
+
+  /** The exception and its causes in one line: a bare IOException says nothing. */
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder(String.valueOf(e));
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      text.append("; caused by ").append(cause);
+    }
+    return text.toString();
   }
 
   /** Gives value-less flags (such as {@code --tls}) the value {@code true}. */

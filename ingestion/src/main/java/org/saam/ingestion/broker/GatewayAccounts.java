@@ -11,9 +11,10 @@ import org.saam.common.codec.ReadingBatchCodec;
 
 /**
  * Broker accounts of home gateways. Gateway {@code gw-<location_id>} may publish only to its own
- * home's topics: its topic permission on {@code amq.topic} allows writing routing keys matching
- * {@code ^saam\.<location_id>\..*} and reading nothing. It can configure and read only its own MQTT
- * subscription queues, so it can never consume another home's data.
+ * home's readings topic: its topic permission on {@code amq.topic} allows writing exactly the
+ * routing key {@code saam.<location_id>.readings} and reading nothing, so it can neither publish
+ * nor subscribe to people's coaching topics (see {@link Topics}). It can configure and read only
+ * its own MQTT subscription queues, so it can never consume another home's data.
  */
 public final class GatewayAccounts {
   /** Prefix of every gateway's broker user name. */
@@ -63,6 +64,28 @@ public final class GatewayAccounts {
     random.nextBytes(secret);
     String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     api.put("users/" + ManagementApi.segment(user), Map.of("password", password, "tags", ""));
+    grant(user, locationId);
+    return new Credentials(locationId, user, password);
+  }
+
+  /**
+   * Applies the current permissions to every existing gateway account, so that accounts created by
+   * an older version (which allowed any routing key under the home) lose what they no longer need.
+   *
+   * @return how many accounts were updated
+   */
+  public int reapplyPermissions() throws IOException, InterruptedException {
+    int updated = 0;
+    for (String locationId : list()) {
+      if (Topics.isUsableLocationId(locationId)) {
+        grant(userOf(locationId), locationId);
+        updated++;
+      }
+    }
+    return updated;
+  }
+
+  private void grant(String user, String locationId) throws IOException, InterruptedException {
     String vhost = ManagementApi.segment(virtualHost);
     api.put(
         "permissions/" + vhost + "/" + ManagementApi.segment(user),
@@ -72,8 +95,13 @@ public final class GatewayAccounts {
             "read", "^(amq\\.topic|mqtt-subscription-" + user + ".*)$"));
     api.put(
         "topic-permissions/" + vhost + "/" + ManagementApi.segment(user),
-        Map.of("exchange", EXCHANGE, "write", "^saam\\." + locationId + "\\..*$", "read", "^$"));
-    return new Credentials(locationId, user, password);
+        Map.of(
+            "exchange",
+            EXCHANGE,
+            "write",
+            "^" + Topics.readingsRoutingKey(locationId).replace(".", "\\.") + "$",
+            "read",
+            "^$"));
   }
 
   /**
@@ -113,6 +141,12 @@ public final class GatewayAccounts {
   }
 
   private static void requireValid(String locationId) {
+    if (Topics.RESERVED_LOCATION_ID.equals(locationId)) {
+      throw new IllegalArgumentException(
+          "location id '"
+              + locationId
+              + "' is reserved: saam/users/... is the namespace of people's coaching topics");
+    }
     if (locationId == null || !ReadingBatchCodec.IDENTIFIER.matcher(locationId).matches()) {
       throw new IllegalArgumentException(
           "location id '"

@@ -26,7 +26,12 @@ public final class ManagementApi {
    * @param password its password
    */
   public ManagementApi(URI base, String user, String password) {
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the management API closes the connection on a request that asks to upgrade to h2c.
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     this.base = base;
     this.authorization =
         "Basic "

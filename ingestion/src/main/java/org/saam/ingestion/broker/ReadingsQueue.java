@@ -10,6 +10,13 @@ import java.util.Objects;
  * @param maxLength how many ready messages the queue holds before it refuses new ones
  */
 public record ReadingsQueue(String queue, String bindingKey, long maxLength) {
+  /**
+   * How many times the broker hands one message to a consumer without an acknowledgement before it
+   * dead-letters it: the second line of defence should a message ever make the pipeline fail (the
+   * first is that the pipeline quarantines any message it cannot handle).
+   */
+  public static final int DELIVERY_LIMIT = 5;
+
   /** The production queue of ARCHITECTURE.md. */
   public static final ReadingsQueue DEFAULT =
       new ReadingsQueue("saam.readings", "saam.*.readings", 1_000_000);
@@ -22,7 +29,10 @@ public record ReadingsQueue(String queue, String bindingKey, long maxLength) {
     }
   }
 
-  /** Where messages go that the pipeline rejects at the broker level. */
+  /**
+   * Where messages go that were delivered {@link #DELIVERY_LIMIT} times without being acknowledged;
+   * {@code ./saam quarantine list} moves them into quarantine, {@code replay} sends them again.
+   */
   public String deadLetterQueue() {
     return queue + ".dead";
   }

@@ -8,25 +8,36 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.saam.common.codec.RejectionReason;
+import org.saam.common.quarantine.QuarantineText;
 import org.saam.ingestion.broker.BrokerTopology;
+import org.saam.ingestion.broker.ReadingsQueue;
 
 /**
  * The {@code quarantine} collection seen by an operator: what was refused and why, and replay of it
  * into the pipeline (for example after a source was added to the catalogue). A replayed entry is
  * marked with {@code replayed_at}; if the pipeline refuses it again it comes back as a new entry,
- * or replaces the same one, with its reason.
+ * or replaces the same one, with its reason. Entries whose raw text was cut (a message far over the
+ * contract's size) cannot be replayed and are left; so are entries without a location.
  */
 public final class Quarantine {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final Pattern READINGS_KEY =
+      Pattern.compile("^saam\\.([a-z0-9][a-z0-9-]{0,62})\\.readings$");
 
   private final MongoCollection<Document> collection;
 
@@ -89,6 +100,10 @@ public final class Quarantine {
       if (entry.locationId() == null) {
         continue;
       }
+      if (Boolean.TRUE.equals(document.getBoolean("raw_truncated"))) {
+        // Only the beginning of the message was kept: sending it would refuse it again.
+        continue;
+      }
       byte[] payload =
           entry.index() < 0 ? entry.raw().getBytes(StandardCharsets.UTF_8) : batchOf(entry);
       channel.basicPublish(
@@ -106,6 +121,70 @@ public final class Quarantine {
       replayed++;
     }
     return replayed;
+  }
+
+  /**
+   * Moves every message the broker dead-lettered (delivered {@link ReadingsQueue#DELIVERY_LIMIT}
+   * times without an acknowledgement) from {@code queue}'s dead-letter queue into quarantine with
+   * reason {@code delivery_limit}, the whole message kept (up to the contract's size) so that a
+   * replay can send it again. Each message is acknowledged only after its entry is stored, and its
+   * id is deterministic, so a crash in between stores it once.
+   *
+   * @return how many were moved
+   */
+  public int collectDeadLetters(Channel channel, ReadingsQueue queue) throws IOException {
+    int moved = 0;
+    GetResponse message;
+    while ((message = channel.basicGet(queue.deadLetterQueue(), false)) != null) {
+      byte[] body = message.getBody() == null ? new byte[0] : message.getBody();
+      String routingKey = message.getEnvelope().getRoutingKey();
+      String sha256 = QuarantineText.sha256(body);
+      QuarantineText.Kept kept = QuarantineText.keep(body, RejectionReason.DELIVERY_LIMIT);
+      Matcher readings = READINGS_KEY.matcher(routingKey == null ? "" : routingKey);
+      String locationId = readings.matches() ? readings.group(1) : null;
+      Document entry =
+          new Document("_id", QuarantineText.id(routingKey, sha256, "delivery_limit", -1))
+              .append("received_at", new Date())
+              .append("reason", RejectionReason.DELIVERY_LIMIT.code())
+              .append(
+                  "detail",
+                  "the broker dead-lettered this message after "
+                      + deliveries(message)
+                      + " deliveries without an acknowledgement (routing key "
+                      + routingKey
+                      + ")")
+              .append("location_id", locationId)
+              .append("gateway_id", null)
+              .append("seq", null)
+              .append("index", -1)
+              .append("raw", kept.text())
+              .append("raw_truncated", kept.truncated())
+              .append("payload_bytes", body.length)
+              .append("payload_sha256", sha256);
+      collection.replaceOne(
+          Filters.eq("_id", entry.getString("_id")),
+          entry,
+          new com.mongodb.client.model.ReplaceOptions().upsert(true));
+      channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
+      moved++;
+    }
+    return moved;
+  }
+
+  private static Object deliveries(GetResponse message) {
+    Map<String, Object> headers =
+        message.getProps().getHeaders() == null ? Map.of() : message.getProps().getHeaders();
+    Object count = headers.get("x-delivery-count");
+    if (count != null) {
+      return count;
+    }
+    if (headers.get("x-death") instanceof List<?> deaths
+        && !deaths.isEmpty()
+        && deaths.get(0) instanceof Map<?, ?> death
+        && death.get("count") != null) {
+      return death.get("count");
+    }
+    return ReadingsQueue.DELIVERY_LIMIT;
   }
 
   private static byte[] batchOf(Entry entry) throws IOException {

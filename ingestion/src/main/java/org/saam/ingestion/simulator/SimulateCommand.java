@@ -31,7 +31,9 @@ public final class SimulateCommand {
                       --plant-short-nights 2026-11-03,2026-11-04,2026-11-05
                                (nights starting on these dates are short, about 4 h in bed)
                       --mqtt tcp://127.0.0.1:1883  --tls (ssl://127.0.0.1:8883)  --ca FILE
-                      --user U  --password P (or env SAAM_GATEWAY_PASSWORD)
+                      --user U  --password P (or env SAAM_GATEWAY_PASSWORD); without --user,
+                               SAAM_MQTT_USER and SAAM_MQTT_PASSWORD (./saam sets them to the
+                               local simulator account: the broker refuses anonymous clients)
                       --truth simulation-truth.json  --dry-run FILE (write payloads, one a line)
       """;
 
@@ -149,6 +151,11 @@ public final class SimulateCommand {
           options.getOrDefault(
               "password", System.getenv().getOrDefault("SAAM_GATEWAY_PASSWORD", ""));
       settings = settings.withCredentials(options.get("user"), password.toCharArray());
+    } else if (System.getenv("SAAM_MQTT_USER") != null) {
+      settings =
+          settings.withCredentials(
+              System.getenv("SAAM_MQTT_USER"),
+              System.getenv().getOrDefault("SAAM_MQTT_PASSWORD", "").toCharArray());
     }
     if (options.containsKey("ca")) {
       Path ca = Path.of(options.get("ca"));

@@ -46,7 +46,12 @@ public final class Simulation {
     Pacer FULL_SPEED = (minute, readings) -> {};
   }
 
-  private static final int OVERSIZE_PADDING = 300 * 1024;
+  /**
+   * An oversize batch is 4 KiB over the contract's limit: the pipeline refuses it (oversize_batch),
+   * and it stays under the broker's own message limit (contract + 64 KiB), which would refuse it
+   * before it reached the pipeline.
+   */
+  private static final int OVERSIZE_BYTES = ReadingBatchCodec.MAX_PAYLOAD_BYTES + 4 * 1024;
 
   private final SimulationSettings settings;
   private final ReadingBatchCodec codec = new ReadingBatchCodec();
@@ -175,7 +180,8 @@ public final class Simulation {
       extras.add(new Message(topic, codec.encode(foreign), location, seq));
     } else if (fault == FaultKind.OVERSIZE_BATCH) {
       String json = new String(message.payload(), StandardCharsets.UTF_8);
-      String padded = "{\"padding\":\"" + "x".repeat(OVERSIZE_PADDING) + "\"," + json.substring(1);
+      int padding = Math.max(0, OVERSIZE_BYTES - json.length() - 16);
+      String padded = "{\"padding\":\"" + "x".repeat(padding) + "\"," + json.substring(1);
       extras.add(new Message(topic, padded.getBytes(StandardCharsets.UTF_8), location, seq));
     }
 

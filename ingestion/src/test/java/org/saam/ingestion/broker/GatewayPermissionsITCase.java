@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,16 +35,10 @@ class GatewayPermissionsITCase {
 
   @BeforeEach
   void queueForBothHomes() throws Exception {
-    accounts =
-        new GatewayAccounts(
-            new ManagementApi(URI.create(LocalStackEndpoints.managementUrl()), "guest", "guest"),
-            "/");
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalStackEndpoints.amqpHost());
-    factory.setPort(LocalStackEndpoints.amqpPort());
-    amqp = factory.newConnection();
+    accounts = new GatewayAccounts(LocalStackEndpoints.management(), "/");
+    amqp = LocalStackEndpoints.amqp().newConnection();
+    BrokerTopology.install(amqp, queue);
     try (Channel channel = amqp.createChannel()) {
-      BrokerTopology.install(channel, queue);
       // Both homes' readings land in the test's queue.
       channel.queueBind(queue.queue(), BrokerTopology.MQTT_EXCHANGE, "saam." + home + ".readings");
       channel.queueBind(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.ReadingBatch;
 import org.saam.ingestion.broker.BrokerTopology;
 import org.saam.ingestion.broker.ReadingsQueue;
-import org.saam.ingestion.gateway.MqttSettings;
 import org.saam.ingestion.testing.LocalStackEndpoints;
 
 /**
@@ -43,7 +41,7 @@ class SimulatorBrokerRestartITCase {
             "saam.readings." + prefix + "restart", "saam." + prefix + "0001.readings", 100_000);
     try (Connection amqp = amqp();
         Channel channel = amqp.createChannel()) {
-      BrokerTopology.install(channel, queue);
+      BrokerTopology.install(amqp, queue);
       channel.queueBind(
           queue.queue(), BrokerTopology.MQTT_EXCHANGE, "saam." + prefix + "0002.readings");
     }
@@ -51,9 +49,7 @@ class SimulatorBrokerRestartITCase {
     Simulation simulation = new Simulation(settings);
     ReliablePublisher publisher =
         new ReliablePublisher(
-            MqttSettings.anonymous(LocalStackEndpoints.mqttUri(), prefix + "simulator"),
-            200,
-            Duration.ofMinutes(3));
+            LocalStackEndpoints.simulatorMqtt(prefix + "simulator"), 200, Duration.ofMinutes(3));
     publisher.start();
     long begin = System.nanoTime();
     CompletableFuture<Void> run =
@@ -110,10 +106,7 @@ class SimulatorBrokerRestartITCase {
   }
 
   private static Connection amqp() throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalStackEndpoints.amqpHost());
-    factory.setPort(LocalStackEndpoints.amqpPort());
-    return factory.newConnection("saam-it-restart");
+    return LocalStackEndpoints.amqp().newConnection("saam-it-restart");
   }
 
   /** Runs the checkout's ./saam, as an operator would. */

@@ -1,7 +1,12 @@
 package org.saam.ingestion.testing;
 
+import com.rabbitmq.client.ConnectionFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.saam.ingestion.broker.ManagementApi;
+import org.saam.ingestion.gateway.GatewayPublisher;
+import org.saam.ingestion.gateway.MqttSettings;
 
 /**
  * Where the integration tests find the servers that {@code ./saam test} started. Each can be
@@ -60,9 +65,69 @@ public final class LocalStackEndpoints {
         "no checkout with ./saam above " + Path.of("").toAbsolutePath());
   }
 
+  /** The broker administrator ({@code saam-admin} on the local stack). */
+  public static String brokerUser() {
+    return setting("saam.it.rabbitmq-user", "SAAM_RABBITMQ_USER", "saam-admin");
+  }
+
+  public static String brokerPassword() {
+    return secret("SAAM_RABBITMQ_PASSWORD", "rabbitmq-admin");
+  }
+
+  /** The pipeline's own broker account's password (user {@code saam-pipeline}). */
+  public static String pipelineBrokerPassword() {
+    return secret("SAAM_RABBITMQ_PIPELINE_PASSWORD", "rabbitmq-pipeline");
+  }
+
+  /** AMQP as the broker administrator. */
+  public static ConnectionFactory amqp() {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(amqpHost());
+    factory.setPort(amqpPort());
+    factory.setUsername(brokerUser());
+    factory.setPassword(brokerPassword());
+    return factory;
+  }
+
+  /** The management API as the broker administrator. */
+  public static ManagementApi management() {
+    return new ManagementApi(URI.create(managementUrl()), brokerUser(), brokerPassword());
+  }
+
+  /**
+   * MQTT as the local stack's simulator account, which may publish any home's readings topic (the
+   * broker refuses anonymous clients).
+   */
+  public static MqttSettings simulatorMqtt(String clientId) {
+    return MqttSettings.anonymous(mqttUri(), clientId)
+        .withCredentials(
+            setting("saam.it.mqtt-user", "SAAM_MQTT_USER", "saam-simulator"),
+            secret("SAAM_MQTT_PASSWORD", "rabbitmq-simulator").toCharArray());
+  }
+
+  /** A publisher connected as the simulator account. */
+  public static GatewayPublisher simulatorPublisher() throws Exception {
+    return GatewayPublisher.connect(simulatorMqtt("it-" + java.util.UUID.randomUUID()));
+  }
+
   /** The certificate authority the local stack's TLS listener was issued by. */
   public static Path tlsCa() {
     return stateDir().resolve("tls").resolve("ca.pem");
+  }
+
+  /** A secret from the environment, else from the file the local stack keeps it in. */
+  private static String secret(String variable, String file) {
+    String value = System.getenv(variable);
+    if (value != null && !value.isEmpty()) {
+      return value;
+    }
+    Path path = stateDir().resolve("secrets").resolve(file);
+    try {
+      return Files.readString(path).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(
+          "no " + variable + " and no " + path + ": start the local stack with ./saam up", e);
+    }
   }
 
   private static String setting(String property, String variable, String fallback) {

@@ -2,7 +2,6 @@ package org.saam.ingestion.testing;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import java.util.UUID;
 import org.saam.ingestion.broker.BrokerTopology;
 import org.saam.ingestion.broker.ReadingsQueue;
@@ -31,15 +30,12 @@ public final class TestReadingsQueue implements AutoCloseable {
   public static TestReadingsQueue declare(int homes) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String locationId = "it-" + suffix + "-";
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalStackEndpoints.amqpHost());
-    factory.setPort(LocalStackEndpoints.amqpPort());
-    Connection connection = factory.newConnection("saam-it");
+    Connection connection = LocalStackEndpoints.amqp().newConnection("saam-it");
     ReadingsQueue queue =
         new ReadingsQueue(
             "saam.readings.it-" + suffix, "saam." + locationId + "0001.readings", 100_000);
+    BrokerTopology.install(connection, queue);
     try (Channel channel = connection.createChannel()) {
-      BrokerTopology.install(channel, queue);
       for (int home = 2; home <= homes; home++) {
         channel.queueBind(
             queue.queue(),
@@ -48,6 +44,11 @@ public final class TestReadingsQueue implements AutoCloseable {
       }
     }
     return new TestReadingsQueue(connection, queue, locationId);
+  }
+
+  /** The queue's names and limits, for {@code Quarantine.collectDeadLetters}. */
+  public ReadingsQueue readingsQueue() {
+    return queue;
   }
 
   public String name() {

@@ -48,7 +48,7 @@ public final class JoinFailureRouter extends ProcessFunction<JoinOutcome, Measur
 
   /** The quarantine entry of a reading the join failed on. */
   static RejectedMessage entry(MeasuredReading reading, String failure, long nowMillis) {
-    return QuarantineText.readingEntry(
+    return RejectedMessage.ofReading(
         reading, RejectionReason.INTERNAL_ERROR, "join person failed: " + failure, nowMillis);
   }
 }

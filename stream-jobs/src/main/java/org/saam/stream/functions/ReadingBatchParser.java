@@ -26,6 +26,7 @@ import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.codec.RejectedReading;
 import org.saam.common.codec.RejectionReason;
 import org.saam.common.codec.TimestampWindow;
+import org.saam.common.quarantine.QuarantineText;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
 import org.saam.stream.records.BatchReceived;

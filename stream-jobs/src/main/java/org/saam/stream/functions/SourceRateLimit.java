@@ -91,7 +91,7 @@ public final class SourceRateLimit
       refused.inc();
       context.output(
           REFUSED,
-          QuarantineText.readingEntry(
+          RejectedMessage.ofReading(
               reading,
               RejectionReason.RATE_EXCEEDED,
               "'"

@@ -16,8 +16,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--rabbitmq.host</td><td>127.0.0.1</td><td>broker host</td></tr>
  * <tr><td>--rabbitmq.port</td><td>5672</td><td>AMQP port</td></tr>
  * <tr><td>--rabbitmq.vhost</td><td>/</td><td>virtual host</td></tr>
- * <tr><td>--rabbitmq.user</td><td>guest</td><td>broker user</td></tr>
- * <tr><td>--rabbitmq.password</td><td>env SAAM_RABBITMQ_PASSWORD, else guest</td><td>its password</td></tr>
+ * <tr><td>--rabbitmq.user</td><td>saam-pipeline</td><td>broker user (reads the readings queue, publishes coaching pushes)</td></tr>
+ * <tr><td>--rabbitmq.password</td><td>env SAAM_RABBITMQ_PIPELINE_PASSWORD; required</td><td>its password</td></tr>
  * <tr><td>--rabbitmq.queue</td><td>saam.readings</td><td>the quorum queue to read</td></tr>
  * <tr><td>--rabbitmq.prefetch</td><td>1000</td><td>unacknowledged messages the broker hands out;
  *     messages are acknowledged at checkpoints, so throughput is at most prefetch per
@@ -139,7 +139,7 @@ public final class SensorPipelineOptions implements Serializable {
     builder.rabbitPassword(
         params.get(
             "rabbitmq.password",
-            environment.getOrDefault("SAAM_RABBITMQ_PASSWORD", builder.rabbitPassword)));
+            environment.getOrDefault("SAAM_RABBITMQ_PIPELINE_PASSWORD", builder.rabbitPassword)));
     builder.queue(params.get("rabbitmq.queue", builder.queue));
     builder.prefetch(integer(params, "rabbitmq.prefetch", builder.prefetch));
     builder.mongoUri(
@@ -356,8 +356,8 @@ public final class SensorPipelineOptions implements Serializable {
     private String rabbitHost = "127.0.0.1";
     private int rabbitPort = 5672;
     private String rabbitVirtualHost = "/";
-    private String rabbitUser = "guest";
-    private String rabbitPassword = "guest";
+    private String rabbitUser = "saam-pipeline";
+    private String rabbitPassword;
     private String queue = "saam.readings";
     private int prefetch = 1000;
     private String mongoUri = "mongodb://127.0.0.1:27017";
@@ -556,7 +556,6 @@ public final class SensorPipelineOptions implements Serializable {
       require(rabbitHost, "rabbitmq.host");
       require(rabbitVirtualHost, "rabbitmq.vhost");
       require(rabbitUser, "rabbitmq.user");
-      require(rabbitPassword, "rabbitmq.password");
       require(queue, "rabbitmq.queue");
       require(mongoUri, "mongo.uri");
       require(mongoDatabase, "mongo.database");
@@ -610,6 +609,13 @@ public final class SensorPipelineOptions implements Serializable {
       if (!mongoUri.startsWith("mongodb://") && !mongoUri.startsWith("mongodb+srv://")) {
         throw new IllegalArgumentException(
             "option --mongo.uri must start with mongodb:// or mongodb+srv://");
+      }
+      if (rabbitPassword == null || rabbitPassword.isBlank()) {
+        throw new IllegalArgumentException(
+            "no broker password for "
+                + rabbitUser
+                + ": set SAAM_RABBITMQ_PIPELINE_PASSWORD (./saam sets it for the local stack) or"
+                + " pass --rabbitmq.password");
       }
       return new SensorPipelineOptions(this);
     }

@@ -1,5 +1,12 @@
 package org.saam.stream.records;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.saam.common.codec.RejectionReason;
+import org.saam.common.quarantine.QuarantineText;
+
 /**
  * A payload or a single reading the pipeline refused, on its way to quarantine.
  *
@@ -11,8 +18,8 @@ package org.saam.stream.records;
  * @param seq the batch's seq, when the batch could be read
  * @param index the reading's position in the batch, or -1 when the whole batch was refused
  * @param raw the refused text: the whole payload, or the one reading; at most {@link
- *     org.saam.stream.functions.QuarantineText#MAX_RAW_BYTES} bytes unless the reason is replayable
- *     and the payload within the contract's size
+ *     QuarantineText#MAX_RAW_BYTES} bytes unless the reason is replayable and the payload within
+ *     the contract's size
  * @param rawTruncated whether {@code raw} is only the beginning of the text
  * @param payloadBytes the size of the whole message as received
  * @param payloadSha256 the SHA-256 of the whole message as received, hex
@@ -30,4 +37,34 @@ public record RejectedMessage(
     boolean rawTruncated,
     int payloadBytes,
     String payloadSha256,
-    long receivedAtMillis) {}
+    long receivedAtMillis) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The quarantine entry of one reading refused after parsing (by the rate limit, or because the
+   * join failed on it): the reading as a one-reading batch's element, so a replay sends it again.
+   */
+  public static RejectedMessage ofReading(
+      MeasuredReading reading, RejectionReason reason, String detail, long nowMillis) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("source_id", reading.sourceId());
+    node.put("ts", Instant.ofEpochMilli(reading.tsMillis()).toString());
+    node.put("value", reading.value());
+    String raw = node.toString();
+    String sha256 = QuarantineText.sha256(raw.getBytes(StandardCharsets.UTF_8));
+    String routingKey = "saam." + reading.locationId() + ".readings";
+    return new RejectedMessage(
+        QuarantineText.id(routingKey, sha256, reason.code(), 0),
+        reason.code(),
+        detail,
+        reading.locationId(),
+        reading.gatewayId(),
+        reading.seq(),
+        0,
+        raw,
+        false,
+        raw.length(),
+        sha256,
+        nowMillis);
+  }
+}

@@ -63,9 +63,7 @@ class FeatureBackfillITCase {
   void fresh() throws Exception {
     queue = TestReadingsQueue.declare(2);
     store = MeasurementStore.fresh();
-    gateway =
-        GatewayPublisher.connect(
-            LocalStackEndpoints.mqttUri(), "it-" + UUID.randomUUID(), null, null);
+    gateway = LocalStackEndpoints.simulatorPublisher();
   }
 
   @AfterEach

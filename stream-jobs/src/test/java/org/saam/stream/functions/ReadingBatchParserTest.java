@@ -14,6 +14,7 @@ import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.codec.RejectionReason;
 import org.saam.common.codec.TimestampWindow;
+import org.saam.common.quarantine.QuarantineText;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
 import org.saam.stream.records.RejectedMessage;

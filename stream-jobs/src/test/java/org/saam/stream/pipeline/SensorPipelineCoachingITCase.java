@@ -97,9 +97,7 @@ class SensorPipelineCoachingITCase {
   void freshQueueDatabaseTopicAndIndex() throws Exception {
     queue = TestReadingsQueue.declare();
     store = MeasurementStore.fresh();
-    gateway =
-        GatewayPublisher.connect(
-            LocalStackEndpoints.mqttUri(), "it-" + UUID.randomUUID(), null, null);
+    gateway = LocalStackEndpoints.simulatorPublisher();
     topic = KafkaTopic.fresh();
     elasticsearch = Elasticsearch.client(LocalStackEndpoints.elasticsearchUrl());
   }
@@ -220,6 +218,8 @@ class SensorPipelineCoachingITCase {
     app = new MqttClient(LocalStackEndpoints.mqttUri(), "app-" + person, new MemoryPersistence());
     MqttConnectOptions connect = new MqttConnectOptions();
     connect.setCleanSession(true);
+    connect.setUserName(LocalStackEndpoints.brokerUser());
+    connect.setPassword(LocalStackEndpoints.brokerPassword().toCharArray());
     app.connect(connect);
     app.subscribe(
         "saam/users/" + person + "/coaching",

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -60,9 +59,7 @@ class SensorPipelineITCase {
   void freshQueueDatabaseAndGateway() throws Exception {
     queue = TestReadingsQueue.declare();
     store = MeasurementStore.fresh();
-    gateway =
-        GatewayPublisher.connect(
-            LocalStackEndpoints.mqttUri(), "it-" + UUID.randomUUID(), null, null);
+    gateway = LocalStackEndpoints.simulatorPublisher();
   }
 
   @AfterEach

@@ -11,9 +11,13 @@ class SensorPipelineOptionsTest {
 
   @Test
   void defaultsFitTheLocalStack() {
-    SensorPipelineOptions options = SensorPipelineOptions.fromArgs(new String[0], Map.of());
+    SensorPipelineOptions options =
+        SensorPipelineOptions.fromArgs(
+            new String[0], Map.of("SAAM_RABBITMQ_PIPELINE_PASSWORD", "from-the-environment"));
 
     assertThat(options.queue()).isEqualTo("saam.readings");
+    assertThat(options.rabbitUser()).isEqualTo("saam-pipeline");
+    assertThat(options.timestampWindow().earliest()).hasToString("2000-01-01T00:00:00Z");
     assertThat(options.mongoUri()).isEqualTo("mongodb://127.0.0.1:27017");
     assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
   }
@@ -23,7 +27,11 @@ class SensorPipelineOptionsTest {
     SensorPipelineOptions options =
         SensorPipelineOptions.fromArgs(
             new String[] {"--rabbitmq.queue", "q2", "--mongo.database", "other"},
-            Map.of("SAAM_RABBITMQ_PASSWORD", "s3cret", "SAAM_MONGO_URI", "mongodb://db:27017"));
+            Map.of(
+                "SAAM_RABBITMQ_PIPELINE_PASSWORD",
+                "s3cret",
+                "SAAM_MONGO_URI",
+                "mongodb://db:27017"));
 
     assertThat(options.queue()).isEqualTo("q2");
     assertThat(options.mongoDatabase()).isEqualTo("other");
@@ -36,7 +44,8 @@ class SensorPipelineOptionsTest {
     assertThatThrownBy(
             () ->
                 SensorPipelineOptions.fromArgs(
-                    new String[] {"--rabbitmq.prefetch", "lots"}, Map.of()))
+                    new String[] {"--rabbitmq.prefetch", "lots"},
+                    Map.of("SAAM_RABBITMQ_PIPELINE_PASSWORD", "x")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("option --rabbitmq.prefetch must be a whole number, was 'lots'");
   }
@@ -47,5 +56,23 @@ class SensorPipelineOptionsTest {
         .hasMessageContaining("--rabbitmq.prefetch must be between 1 and 65535, was 0");
     assertThatThrownBy(() -> SensorPipelineOptions.builder().mongoUri("http://x").build())
         .hasMessageContaining("--mongo.uri must start with mongodb://");
+  }
+
+  @Test
+  void refusesToStartWithoutABrokerPasswordInsteadOfFallingBackToAKnownOne() {
+    assertThatThrownBy(() -> SensorPipelineOptions.fromArgs(new String[0], Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no broker password for saam-pipeline")
+        .hasMessageContaining("SAAM_RABBITMQ_PIPELINE_PASSWORD");
+  }
+
+  @Test
+  void namesABadEarliestTimestamp() {
+    assertThatThrownBy(
+            () ->
+                SensorPipelineOptions.fromArgs(
+                    new String[] {"--validation.earliest", "yesterday"},
+                    Map.of("SAAM_RABBITMQ_PIPELINE_PASSWORD", "x")))
+        .hasMessageContaining("--validation.earliest must be an ISO-8601 instant");
   }
 }

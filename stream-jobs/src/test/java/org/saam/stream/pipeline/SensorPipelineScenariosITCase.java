@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.function.Function;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.core.execution.JobClient;
@@ -73,9 +71,7 @@ class SensorPipelineScenariosITCase {
   void freshQueueDatabaseAndGateway() throws Exception {
     queue = TestReadingsQueue.declare();
     store = MeasurementStore.fresh();
-    gateway =
-        GatewayPublisher.connect(
-            LocalStackEndpoints.mqttUri(), "it-" + UUID.randomUUID(), null, null);
+    gateway = LocalStackEndpoints.simulatorPublisher();
     home = queue.locationPrefix() + "0001";
   }
 
@@ -274,12 +270,9 @@ class SensorPipelineScenariosITCase {
     job.cancel().get();
     job = PipelineRunner.start(cluster, options().build());
     int replayed;
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(LocalStackEndpoints.amqpHost());
-    factory.setPort(LocalStackEndpoints.amqpPort());
     try (com.mongodb.client.MongoClient mongo =
             com.mongodb.client.MongoClients.create(LocalStackEndpoints.mongoUri());
-        Connection connection = factory.newConnection();
+        Connection connection = LocalStackEndpoints.amqp().newConnection();
         Channel channel = connection.createChannel()) {
       Quarantine quarantine =
           new Quarantine(mongo.getDatabase(store.databaseName()).getCollection("quarantine"));

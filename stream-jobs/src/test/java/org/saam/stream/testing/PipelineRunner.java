@@ -25,6 +25,8 @@ public final class PipelineRunner {
     return SensorPipelineOptions.builder()
         .rabbitHost(LocalStackEndpoints.amqpHost())
         .rabbitPort(LocalStackEndpoints.amqpPort())
+        .rabbitUser("saam-pipeline")
+        .rabbitPassword(LocalStackEndpoints.pipelineBrokerPassword())
         .queue(queue)
         .prefetch(200)
         .mongoUri(LocalStackEndpoints.mongoUri())

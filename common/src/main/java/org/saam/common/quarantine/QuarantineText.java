@@ -1,7 +1,5 @@
-package org.saam.stream.functions;
+package org.saam.common.quarantine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -9,16 +7,16 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.codec.RejectionReason;
-import org.saam.stream.records.MeasuredReading;
-import org.saam.stream.records.RejectedMessage;
 
 /**
- * How much of a refused message a quarantine entry keeps, so that no entry can approach MongoDB's
- * 16 MiB document limit whatever a gateway sends.
+ * The one definition of how a quarantine entry keeps a refused message (used by the pipeline and by
+ * the dead-letter collector): how much of the text, its hash, and the entry's deterministic id.
+ *
+ * <p>How much of a refused message a quarantine entry keeps, so that no entry can approach
+ * MongoDB's 16 MiB document limit whatever a gateway sends.
  *
  * <p>An entry keeps the first {@value #MAX_RAW_BYTES} bytes of the text, plus the full size and
  * SHA-256 of the message. The exception: a message refused for a reason a replay can cure (see
@@ -28,8 +26,6 @@ import org.saam.stream.records.RejectedMessage;
 public final class QuarantineText {
   /** The most bytes of raw text an entry keeps when the message is not kept whole: 64 KiB. */
   public static final int MAX_RAW_BYTES = 64 * 1024;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private QuarantineText() {}
 
@@ -94,33 +90,5 @@ public final class QuarantineText {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
-  }
-
-  /**
-   * The quarantine entry of one reading refused after parsing (by the rate limit, or because the
-   * join failed on it): the reading as a one-reading batch's element, so a replay sends it again.
-   */
-  public static RejectedMessage readingEntry(
-      MeasuredReading reading, RejectionReason reason, String detail, long nowMillis) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("source_id", reading.sourceId());
-    node.put("ts", Instant.ofEpochMilli(reading.tsMillis()).toString());
-    node.put("value", reading.value());
-    String raw = node.toString();
-    String sha256 = sha256(raw.getBytes(StandardCharsets.UTF_8));
-    String routingKey = "saam." + reading.locationId() + ".readings";
-    return new RejectedMessage(
-        id(routingKey, sha256, reason.code(), 0),
-        reason.code(),
-        detail,
-        reading.locationId(),
-        reading.gatewayId(),
-        reading.seq(),
-        0,
-        raw,
-        false,
-        raw.length(),
-        sha256,
-        nowMillis);
   }
 }

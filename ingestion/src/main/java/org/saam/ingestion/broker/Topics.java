@@ -1,0 +1,49 @@
+package org.saam.ingestion.broker;
+
+import org.saam.common.codec.ReadingBatchCodec;
+
+/**
+ * The two MQTT topic namespaces on {@code amq.topic} and their routing keys (MQTT {@code /} becomes
+ * {@code .}):
+ *
+ * <ul>
+ *   <li>gateways publish readings: topic {@code saam/<location_id>/readings}, routing key {@code
+ *       saam.<location_id>.readings} (three words);
+ *   <li>people's apps receive coaching: topic {@code saam/users/<user_id>/coaching}, routing key
+ *       {@code saam.users.<user_id>.coaching} (four words).
+ * </ul>
+ *
+ * A gateway may write exactly its own readings key, so no location id can reach a coaching topic;
+ * the word {@value #RESERVED_LOCATION_ID} is refused as a location id all the same, so that the two
+ * namespaces never look alike.
+ */
+public final class Topics {
+  /** The location id that would collide with the coaching namespace; refused everywhere. */
+  public static final String RESERVED_LOCATION_ID = "users";
+
+  /** A readings routing key of any home (regular-expression text, without anchors). */
+  static final String READINGS_ROUTING_KEY_PATTERN = "saam\\.[a-z0-9][a-z0-9-]{0,62}\\.readings";
+
+  /** A coaching routing key of any person (regular-expression text, without anchors). */
+  static final String COACHING_ROUTING_KEY_PATTERN =
+      "saam\\.users\\.[a-z0-9][a-z0-9-]{0,62}\\.coaching";
+
+  private Topics() {}
+
+  /** The readings routing key of one home. */
+  public static String readingsRoutingKey(String locationId) {
+    return "saam." + locationId + ".readings";
+  }
+
+  /** The coaching routing key of one person. */
+  public static String coachingRoutingKey(String userId) {
+    return "saam.users." + userId + ".coaching";
+  }
+
+  /** Whether {@code locationId} may be used: the identifier pattern, and not reserved. */
+  public static boolean isUsableLocationId(String locationId) {
+    return locationId != null
+        && ReadingBatchCodec.IDENTIFIER.matcher(locationId).matches()
+        && !RESERVED_LOCATION_ID.equals(locationId);
+  }
+}
