@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.saam.common.broker.ManagementApi;
 import org.saam.identity.audit.AuditLog;
 import org.saam.identity.http.ProblemResponses;
 import org.saam.identity.jwt.JwtVerifier;
@@ -27,6 +28,7 @@ import org.saam.identity.jwt.VerifiedToken;
 import org.saam.identity.realm.SaamRealm;
 import org.saam.identity.tokenlog.Elasticsearch;
 import org.saam.identity.tokenlog.TokenLogShipper;
+import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
 import org.saam.users.erasure.ErasureService;
@@ -98,6 +100,13 @@ public final class UserService implements AutoCloseable {
                 config.realmUrl(), SaamRealm.USER_SERVICE_CLIENT, config.clockSkew()));
     UserStore users = new UserStore();
     LocationStore locations = new LocationStore();
+    BrokerAppAccounts appAccounts =
+        config.brokerAdministration()
+            ? new BrokerAppAccounts(
+                new ManagementApi(
+                    config.brokerManagementUrl(), config.brokerUser(), config.brokerPassword()),
+                "/")
+            : null;
     ErasureService erasure =
         new ErasureService(
             database,
@@ -107,7 +116,8 @@ public final class UserService implements AutoCloseable {
             accounts,
             mongo.getDatabase(config.mongoDatabase()),
             elasticsearch,
-            audit);
+            audit,
+            appAccounts);
     PeopleHandlers people =
         new PeopleHandlers(
             database,
@@ -118,7 +128,8 @@ public final class UserService implements AutoCloseable {
             callers,
             json,
             metrics,
-            config.photoMaxBytes());
+            config.photoMaxBytes(),
+            appAccounts);
     LocationHandlers homes =
         new LocationHandlers(database, locations, users, cache, callers, json, metrics);
 
@@ -149,6 +160,7 @@ public final class UserService implements AutoCloseable {
     app.delete("/v1/users/{id}", people::delete);
     app.put("/v1/users/{id}/photo", people::uploadPhoto);
     app.get("/v1/users/{id}/photo", people::readPhoto);
+    app.post("/v1/users/{id}/app-credentials", people::issueAppCredentials);
     app.post("/v1/locations", homes::create);
     app.post("/v1/locations/{location_id}/assignments", homes::assign);
     app.get("/v1/locations/{location_id}/assignments", homes::list);

@@ -26,6 +26,7 @@ import org.saam.identity.realm.SaamRealm;
  * <tr><td>SAAM_PHOTO_MAX_BYTES</td><td>2097152</td></tr>
  * <tr><td>SAAM_JWT_CLOCK_SKEW_SECONDS</td><td>30</td></tr>
  * <tr><td>SAAM_TOKEN_LOG_INTERVAL_SECONDS</td><td>10 (0 turns the token-log shipper off)</td></tr>
+ * <tr><td>SAAM_RABBITMQ_MANAGEMENT_URL / SAAM_RABBITMQ_USER / SAAM_RABBITMQ_PASSWORD</td><td>http://127.0.0.1:15672, saam-admin, unset (without a password people's app accounts cannot be issued: 503)</td></tr>
  * </table>
  */
 public record UserServiceConfig(
@@ -43,7 +44,10 @@ public record UserServiceConfig(
     Duration cacheTtl,
     int photoMaxBytes,
     Duration clockSkew,
-    Duration tokenLogInterval) {
+    Duration tokenLogInterval,
+    URI brokerManagementUrl,
+    String brokerUser,
+    String brokerPassword) {
 
   public static UserServiceConfig fromEnvironment(Map<String, String> variables) {
     Environment env = new Environment(variables);
@@ -65,7 +69,20 @@ public record UserServiceConfig(
         Duration.ofSeconds(env.integer("SAAM_CACHE_TTL_SECONDS", 3600, 1, 86_400)),
         env.integer("SAAM_PHOTO_MAX_BYTES", 2 * 1024 * 1024, 1024, 20 * 1024 * 1024),
         Duration.ofSeconds(env.integer("SAAM_JWT_CLOCK_SKEW_SECONDS", 30, 0, 300)),
-        Duration.ofSeconds(env.integer("SAAM_TOKEN_LOG_INTERVAL_SECONDS", 10, 0, 3600)));
+        Duration.ofSeconds(env.integer("SAAM_TOKEN_LOG_INTERVAL_SECONDS", 10, 0, 3600)),
+        env.url("SAAM_RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672", "http"),
+        env.text("SAAM_RABBITMQ_USER", "saam-admin"),
+        env.optional("SAAM_RABBITMQ_PASSWORD"));
+  }
+
+  /** Whether people's app accounts can be issued: the broker's administrator is configured. */
+  public boolean brokerAdministration() {
+    return brokerPassword != null;
+  }
+
+  @Override
+  public String toString() {
+    return "UserServiceConfig[" + bindAddress + ":" + port + ", passwords hidden]";
   }
 
   /** The realm URL: issuer of the tokens this service accepts. */
@@ -89,7 +106,10 @@ public record UserServiceConfig(
         cacheTtl,
         photoMaxBytes,
         clockSkew,
-        tokenLogInterval);
+        tokenLogInterval,
+        brokerManagementUrl,
+        brokerUser,
+        brokerPassword);
   }
 
   public UserServiceConfig withClockSkew(Duration value) {
@@ -108,7 +128,10 @@ public record UserServiceConfig(
         cacheTtl,
         photoMaxBytes,
         value,
-        tokenLogInterval);
+        tokenLogInterval,
+        brokerManagementUrl,
+        brokerUser,
+        brokerPassword);
   }
 
   public UserServiceConfig withTokenLogInterval(Duration value) {
@@ -127,6 +150,9 @@ public record UserServiceConfig(
         cacheTtl,
         photoMaxBytes,
         clockSkew,
-        value);
+        value,
+        brokerManagementUrl,
+        brokerUser,
+        brokerPassword);
   }
 }

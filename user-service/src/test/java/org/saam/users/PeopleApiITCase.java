@@ -159,6 +159,26 @@ class PeopleApiITCase {
   }
 
   @Test
+  void bodiesWithoutALengthAreBoundedToo() throws Exception {
+    String id = createPerson(uniqueEmail()).get("id").asText();
+    byte[] png = new byte[3 * 1024 * 1024];
+    System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}, 0, png, 0, 8);
+    byte[] hugeJson =
+        ("{\"display_name\":\"" + "a".repeat(1024 * 1024) + "\",\"time_zone\":\"Europe/Rome\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    Reply photo = service.sendChunked("PUT", "/v1/users/" + id + "/photo", admin, "image/png", png);
+    Reply profile = service.sendChunked("POST", "/v1/users", admin, "application/json", hugeJson);
+
+    for (Reply reply : List.of(photo, profile)) {
+      assertThat(reply.status()).as(reply.body()).isEqualTo(413);
+      assertThat(reply.contentType()).startsWith("application/problem+json");
+      assertThat(reply.json().get("detail").asText()).contains("the limit is");
+    }
+    assertThat(service.get("/v1/users/" + id, admin).json().get("has_photo").asBoolean()).isFalse();
+  }
+
+  @Test
   void secondReadComesFromRedisAndAnUpdateIsSeenBySubscribersAndTheNextRead() throws Exception {
     JsonNode person = createPerson(uniqueEmail());
     String id = person.get("id").asText();

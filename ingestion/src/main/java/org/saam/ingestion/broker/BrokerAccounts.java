@@ -2,6 +2,8 @@ package org.saam.ingestion.broker;
 
 import java.io.IOException;
 import java.util.Map;
+import org.saam.common.broker.ManagementApi;
+import org.saam.common.broker.Topics;
 
 /**
  * The broker's own service accounts, each with the least it needs, and the removal of RabbitMQ's

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.saam.common.broker.ManagementApi;
+import org.saam.common.broker.Topics;
 import org.saam.common.codec.ReadingBatchCodec;
 
 /**

@@ -18,6 +18,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.saam.common.broker.Topics;
 import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.testing.LocalStackEndpoints;
 import org.saam.ingestion.testing.TestReadingsQueue;

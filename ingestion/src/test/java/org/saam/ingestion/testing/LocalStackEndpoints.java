@@ -4,7 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.saam.ingestion.broker.ManagementApi;
+import org.saam.common.broker.ManagementApi;
 import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.gateway.MqttSettings;
 

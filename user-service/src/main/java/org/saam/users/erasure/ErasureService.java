@@ -24,6 +24,7 @@ import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
 import org.saam.common.records.Assignment;
 import org.saam.identity.audit.AuditLog;
+import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
 import org.saam.users.store.Database;
@@ -33,7 +34,8 @@ import org.saam.users.store.UserStore;
 /**
  * Erases a person from every store: MongoDB (their measurement buckets for the locations and
  * periods they were assigned, and their features), Elasticsearch (their coaching events), Redis,
- * Keycloak and PostgreSQL, then writes a receipt to the audit log.
+ * the person's app account on the broker, Keycloak and PostgreSQL, then writes a receipt to the
+ * audit log.
  *
  * <p>The plan (which locations and periods) is written first, in table {@code erasures}, so an
  * erasure interrupted by a failing store can be run again and finishes the job; every step is
@@ -54,7 +56,12 @@ public final class ErasureService {
   private final MongoDatabase mongo;
   private final ElasticsearchClient elasticsearch;
   private final AuditLog audit;
+  private final BrokerAppAccounts appAccounts;
 
+  /**
+   * @param appAccounts people's app accounts on the broker, or {@code null} when this service has
+   *     no broker administrator (the receipt then says so)
+   */
   public ErasureService(
       Database database,
       UserStore users,
@@ -63,7 +70,8 @@ public final class ErasureService {
       KeycloakAccounts accounts,
       MongoDatabase mongo,
       ElasticsearchClient elasticsearch,
-      AuditLog audit) {
+      AuditLog audit,
+      BrokerAppAccounts appAccounts) {
     this.database = database;
     this.users = users;
     this.locations = locations;
@@ -72,6 +80,7 @@ public final class ErasureService {
     this.mongo = mongo;
     this.elasticsearch = elasticsearch;
     this.audit = audit;
+    this.appAccounts = appAccounts;
   }
 
   /**
@@ -108,6 +117,10 @@ public final class ErasureService {
       redisKeys += cache.invalidateLocation(period.get("location_id").asText());
     }
     add(userId, removed, "redis_keys", redisKeys);
+
+    if (appAccounts != null) {
+      add(userId, removed, "broker_app_accounts", appAccounts.revoke(userId) ? 1 : 0);
+    }
 
     String keycloakId = plan.path("keycloak_id").asText(null);
     add(

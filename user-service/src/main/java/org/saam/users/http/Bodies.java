@@ -8,10 +8,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import org.saam.identity.http.BoundedBody;
 import org.saam.identity.http.ProblemException;
 
 /** Reading request bodies and parameters, with problem answers for what cannot be read. */
 final class Bodies {
+  /** The largest JSON body any endpoint accepts: profiles and assignments are small. */
+  static final int MAX_JSON_BYTES = 64 * 1024;
+
   private Bodies() {}
 
   static JsonNode json(Context ctx, ObjectMapper json) {
@@ -22,22 +26,28 @@ final class Bodies {
           "Unsupported media type",
           "send the body as application/json, not '" + contentType + "'");
     }
+    byte[] bytes = BoundedBody.read(ctx, MAX_JSON_BYTES, "the body");
+    JsonNode body;
     try {
-      JsonNode body = json.readTree(ctx.body());
-      if (body == null || body.isMissingNode()) {
-        throw ProblemException.badRequest("the body is empty; send a JSON object");
-      }
-      return body;
+      body = json.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw ProblemException.badRequest(
           "the body is not valid JSON: "
               + e.getOriginalMessage()
-              + " (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + ")");
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"));
+    } catch (java.io.IOException e) {
+      throw ProblemException.badRequest("the body could not be read: " + e.getMessage());
     }
+    if (body == null || body.isMissingNode()) {
+      throw ProblemException.badRequest("the body is empty; send a JSON object");
+    }
+    return body;
   }
 
   static UUID uuid(String value, String what) {

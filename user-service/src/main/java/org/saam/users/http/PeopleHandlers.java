@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.saam.common.records.Assignment;
+import org.saam.identity.http.BoundedBody;
 import org.saam.identity.http.ProblemException;
 import org.saam.identity.jwt.VerifiedToken;
+import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
 import org.saam.users.erasure.ErasureService;
@@ -39,7 +41,12 @@ public final class PeopleHandlers {
   private final ObjectMapper json;
   private final MeterRegistry metrics;
   private final int photoMaxBytes;
+  private final BrokerAppAccounts appAccounts;
 
+  /**
+   * @param appAccounts people's app accounts on the broker, or {@code null} when the broker's
+   *     administration is not configured (issuing app credentials then answers 503)
+   */
   public PeopleHandlers(
       Database database,
       UserStore users,
@@ -49,7 +56,8 @@ public final class PeopleHandlers {
       Callers callers,
       ObjectMapper json,
       MeterRegistry metrics,
-      int photoMaxBytes) {
+      int photoMaxBytes,
+      BrokerAppAccounts appAccounts) {
     this.database = database;
     this.users = users;
     this.cache = cache;
@@ -59,6 +67,45 @@ public final class PeopleHandlers {
     this.json = json;
     this.metrics = metrics;
     this.photoMaxBytes = photoMaxBytes;
+    this.appAccounts = appAccounts;
+  }
+
+  /**
+   * {@code POST /v1/users/{id}/app-credentials}: the broker account of the person's app, which may
+   * subscribe to their own coaching topic only. Issued to the person or an administrator; a new
+   * call replaces the password.
+   */
+  public void issueAppCredentials(Context ctx) throws Exception {
+    VerifiedToken caller = callers.require(ctx);
+    UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
+    ctx.attribute("saam.target", id.toString());
+    requireSelfOrAdmin(caller, load(id));
+    if (appAccounts == null) {
+      throw new ProblemException(
+          503,
+          "Broker administration not configured",
+          "this user service has no broker administrator (SAAM_RABBITMQ_PASSWORD), so it cannot"
+              + " issue app accounts");
+    }
+    BrokerAppAccounts.Credentials credentials;
+    try {
+      credentials = appAccounts.issue(id);
+    } catch (java.io.IOException e) {
+      throw new ProblemException(
+          502,
+          "Broker unavailable",
+          "the broker could not create the app account: " + e.getMessage());
+    }
+    Map<String, Object> answer = new java.util.LinkedHashMap<>();
+    answer.put("username", credentials.username());
+    answer.put("password", credentials.password());
+    answer.put("topic", credentials.topic());
+    answer.put("client_id_prefix", credentials.clientIdPrefix());
+    answer.put(
+        "note",
+        "the password is shown only now; MQTT 3.1.1 over TLS, QoS 1, client id starting with"
+            + " client_id_prefix");
+    ctx.status(201).json(answer);
   }
 
   public void create(Context ctx) throws Exception {
@@ -191,20 +238,7 @@ public final class PeopleHandlers {
           "Unsupported photo type",
           "send the photo as image/jpeg, image/png or image/webp, not '" + type + "'");
     }
-    long length = ctx.contentLength();
-    if (length > photoMaxBytes) {
-      throw new ProblemException(
-          413,
-          "Photo too large",
-          "the photo is " + length + " bytes; the limit is " + photoMaxBytes);
-    }
-    byte[] photo = ctx.bodyAsBytes();
-    if (photo.length > photoMaxBytes) {
-      throw new ProblemException(
-          413,
-          "Photo too large",
-          "the photo is " + photo.length + " bytes; the limit is " + photoMaxBytes);
-    }
+    byte[] photo = BoundedBody.read(ctx, photoMaxBytes, "the photo");
     if (!startsWith(photo, signature)) {
       throw new ProblemException(
           415, "Unsupported photo type", "the bytes are not a " + type + " image");

@@ -71,6 +71,22 @@ public final class RunningUserService implements AutoCloseable {
     return new Reply(response.statusCode(), response.headers(), response.body());
   }
 
+  /** Sends the body without a length (chunked), as a client that does not declare it would. */
+  public Reply sendChunked(
+      String method, String path, String token, String contentType, byte[] body) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", contentType)
+            .method(
+                method,
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)));
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.headers(), response.body());
+  }
+
   public Reply json(String method, String path, String token, Object body) throws Exception {
     byte[] bytes = body instanceof String text ? text.getBytes() : JSON.writeValueAsBytes(body);
     return send(method, path, token, "application/json", bytes);

@@ -1,4 +1,4 @@
-package org.saam.ingestion.broker;
+package org.saam.common.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.saam.ingestion.broker;
+package org.saam.common.broker;
 
 import org.saam.common.codec.ReadingBatchCodec;
 
@@ -22,10 +22,11 @@ public final class Topics {
   public static final String RESERVED_LOCATION_ID = "users";
 
   /** A readings routing key of any home (regular-expression text, without anchors). */
-  static final String READINGS_ROUTING_KEY_PATTERN = "saam\\.[a-z0-9][a-z0-9-]{0,62}\\.readings";
+  public static final String READINGS_ROUTING_KEY_PATTERN =
+      "saam\\.[a-z0-9][a-z0-9-]{0,62}\\.readings";
 
   /** A coaching routing key of any person (regular-expression text, without anchors). */
-  static final String COACHING_ROUTING_KEY_PATTERN =
+  public static final String COACHING_ROUTING_KEY_PATTERN =
       "saam\\.users\\.[a-z0-9][a-z0-9-]{0,62}\\.coaching";
 
   private Topics() {}
