@@ -74,6 +74,26 @@ public final class ManagementApi {
     return true;
   }
 
+  /**
+   * Closes every open connection of a broker user (after its account was deleted or its password
+   * changed: RabbitMQ checks credentials only when a connection opens).
+   *
+   * @return how many were closed
+   */
+  public int closeConnectionsOf(String user) throws IOException, InterruptedException {
+    JsonNode connections = get("connections");
+    int closed = 0;
+    if (connections != null) {
+      for (JsonNode connection : connections) {
+        if (user.equals(connection.path("user").asText())) {
+          delete("connections/" + segment(connection.path("name").asText()));
+          closed++;
+        }
+      }
+    }
+    return closed;
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(base.resolve("/api/" + path))
         .timeout(Duration.ofSeconds(15))

@@ -289,17 +289,6 @@ public final class ReadingBatchCodec implements java.io.Serializable {
           RejectionReason.PAST_TIMESTAMP,
           what + " '" + field + "' is " + instant + ", before " + window.earliest());
     }
-    if (instant.isAfter(latest) && receivedAt == null) {
-      throw new PayloadException(
-          RejectionReason.FUTURE_TIMESTAMP,
-          what
-              + " '"
-              + field
-              + "' is "
-              + instant
-              + ", after "
-              + TimestampWindow.LATEST_EXPRESSIBLE);
-    }
     if (instant.isAfter(latest)) {
       throw new PayloadException(
           RejectionReason.FUTURE_TIMESTAMP,
@@ -308,11 +297,13 @@ public final class ReadingBatchCodec implements java.io.Serializable {
               + field
               + "' is "
               + instant
-              + ", more than "
-              + window.maxFutureSkew().toSeconds()
-              + " s after the message was received ("
-              + receivedAt
-              + ")");
+              + (receivedAt == null
+                  ? ", after " + TimestampWindow.LATEST_EXPRESSIBLE
+                  : ", more than "
+                      + window.maxFutureSkew().toSeconds()
+                      + " s after the message was received ("
+                      + receivedAt
+                      + ")"));
     }
     return instant;
   }

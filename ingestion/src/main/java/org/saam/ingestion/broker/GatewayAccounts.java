@@ -115,14 +115,7 @@ public final class GatewayAccounts {
     requireValid(locationId);
     String user = userOf(locationId);
     boolean existed = api.delete("users/" + ManagementApi.segment(user));
-    JsonNode connections = api.get("connections");
-    if (connections != null) {
-      for (JsonNode connection : connections) {
-        if (user.equals(connection.path("user").asText())) {
-          api.delete("connections/" + ManagementApi.segment(connection.path("name").asText()));
-        }
-      }
-    }
+    api.closeConnectionsOf(user);
     return existed;
   }
 

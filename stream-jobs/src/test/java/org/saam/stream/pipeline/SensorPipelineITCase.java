@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
@@ -177,7 +176,7 @@ class SensorPipelineITCase {
     waitForSamples(readings);
 
     assertThat(store.sampleCount()).isEqualTo(readings);
-    assertThat(restartsOf(cluster, job.getJobID())).isPositive();
+    assertThat(PipelineRunner.restartsOf(cluster, job.getJobID())).isPositive();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -225,28 +224,9 @@ class SensorPipelineITCase {
         new ReadingBatch(
             "gw-" + location, location, at, 999_999, List.of(new Reading("pmc.power_w", at, 42))));
     CommonTestUtils.waitUntilCondition(() -> store.sampleCount("pmc.power_w") == 1, 200L);
-    long checkpoints = completedCheckpoints(cluster, job.getJobID());
+    long checkpoints = PipelineRunner.completedCheckpoints(cluster, job.getJobID());
     CommonTestUtils.waitUntilCondition(
-        () -> completedCheckpoints(cluster, job.getJobID()) >= checkpoints + 2, 100L);
-  }
-
-  private static long completedCheckpoints(MiniCluster cluster, JobID jobId) throws Exception {
-    return cluster
-        .getExecutionGraph(jobId)
-        .get()
-        .getCheckpointStatsSnapshot()
-        .getCounts()
-        .getNumberOfCompletedCheckpoints();
-  }
-
-  private static long restartsOf(MiniCluster cluster, JobID jobId) throws Exception {
-    return cluster
-        .getExecutionGraph(jobId)
-        .get()
-        .getAllExecutionVertices()
-        .iterator()
-        .next()
-        .getCurrentExecutionAttempt()
-        .getAttemptNumber();
+        () -> PipelineRunner.completedCheckpoints(cluster, job.getJobID()) >= checkpoints + 2,
+        100L);
   }
 }

@@ -3,6 +3,7 @@ package org.saam.stream.testing;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
@@ -69,5 +70,27 @@ public final class PipelineRunner {
   public static JobClient start(MiniCluster cluster, SensorPipelineOptions options)
       throws Exception {
     return start(cluster, options, Function.identity(), env -> env);
+  }
+
+  /** Checkpoints the job has completed so far. */
+  public static long completedCheckpoints(MiniCluster cluster, JobID jobId) throws Exception {
+    return cluster
+        .getExecutionGraph(jobId)
+        .get()
+        .getCheckpointStatsSnapshot()
+        .getCounts()
+        .getNumberOfCompletedCheckpoints();
+  }
+
+  /** How often the job's tasks were restarted (the attempt number of its first task). */
+  public static long restartsOf(MiniCluster cluster, JobID jobId) throws Exception {
+    return cluster
+        .getExecutionGraph(jobId)
+        .get()
+        .getAllExecutionVertices()
+        .iterator()
+        .next()
+        .getCurrentExecutionAttempt()
+        .getAttemptNumber();
   }
 }

@@ -1,6 +1,5 @@
 package org.saam.users.accounts;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -67,7 +66,7 @@ public final class BrokerAppAccounts {
     api.put(
         "topic-permissions/" + vhost + "/" + name,
         Map.of("exchange", EXCHANGE, "write", "^$", "read", "^" + routingKey + "$"));
-    closeConnections(user);
+    api.closeConnectionsOf(user);
     return new Credentials(user, password, "saam/users/" + userId + "/coaching", user);
   }
 
@@ -79,19 +78,7 @@ public final class BrokerAppAccounts {
   public boolean revoke(UUID userId) throws IOException, InterruptedException {
     String user = userOf(userId);
     boolean existed = api.delete("users/" + ManagementApi.segment(user));
-    closeConnections(user);
+    api.closeConnectionsOf(user);
     return existed;
-  }
-
-  private void closeConnections(String user) throws IOException, InterruptedException {
-    JsonNode connections = api.get("connections");
-    if (connections == null) {
-      return;
-    }
-    for (JsonNode connection : connections) {
-      if (user.equals(connection.path("user").asText())) {
-        api.delete("connections/" + ManagementApi.segment(connection.path("name").asText()));
-      }
-    }
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.saam.common.broker.Topics;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.Assignment;
 import org.saam.identity.http.ProblemException;
@@ -66,6 +67,12 @@ public final class LocationHandlers {
               + "' must match "
               + ReadingBatchCodec.IDENTIFIER.pattern()
               + " (lower-case letters, digits and '-'; no dots)");
+    }
+    if (!Topics.isUsableLocationId(id)) {
+      throw ProblemException.badRequest(
+          "location_id '"
+              + id
+              + "' is reserved: saam/users/... is the namespace of people's coaching topics");
     }
     String label = body.hasNonNull("label") ? body.get("label").asText() : null;
     ctx.attribute("saam.target", id);

@@ -29,8 +29,17 @@ public final class RunningUserService implements AutoCloseable {
   }
 
   public static RunningUserService start() {
+    // The local stack's defaults, and the broker administrator that ./saam test passes on.
+    Map<String, String> broker = new java.util.HashMap<>();
+    System.getenv()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("SAAM_RABBITMQ_")) {
+                broker.put(key, value);
+              }
+            });
     UserServiceConfig config =
-        UserServiceConfig.fromEnvironment(Map.of())
+        UserServiceConfig.fromEnvironment(broker)
             .withPort(0)
             .withClockSkew(Duration.ZERO)
             .withTokenLogInterval(Duration.ZERO);
