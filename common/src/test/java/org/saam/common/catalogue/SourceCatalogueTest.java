@@ -83,4 +83,33 @@ class SourceCatalogueTest {
     assertThatThrownBy(() -> parse(duplicate)).hasMessageContaining("'a.x' is listed twice");
     assertThatThrownBy(() -> parse(inverted)).hasMessageContaining("'min' 5.0 is above 'max' 1.0");
   }
+
+  @Test
+  void everySourceHasAMaximumRateThatKeepsItsHourlyBucketBounded() {
+    SourceCatalogue catalogue = SourceCatalogue.loadDefault();
+
+    assertThat(catalogue.source("bed.presence").orElseThrow().maxPerHour())
+        .isEqualTo(SourceDefinition.DEFAULT_MAX_PER_HOUR);
+    assertThat(catalogue.source("ecg.rr_interval").orElseThrow().maxPerHour()).isEqualTo(14_400);
+    // A sample is at most about 30 bytes of BSON ("samples.<13 digits>" and a double).
+    assertThat(catalogue.sources())
+        .allSatisfy(
+            source -> assertThat(source.maxPerHour() * 30L).isLessThan(16L * 1024 * 1024 / 2));
+  }
+
+  @Test
+  void refusesAMaximumRateThatCouldOutgrowADocument() {
+    String yaml =
+        """
+        sources:
+          - {id: a.x, kind: measurement, device: a, unit: u, min: 0, max: 1, max_per_hour: 3600000, description: d}
+        views:
+          - {name: a, kind: device, description: d, sources: [a.x]}
+        """;
+
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOf(CatalogueException.class)
+        .hasMessageContaining("source 'a.x'")
+        .hasMessageContaining("'max_per_hour' must be a whole number from 1 to 200000");
+  }
 }
