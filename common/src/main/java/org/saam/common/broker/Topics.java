@@ -1,5 +1,8 @@
 package org.saam.common.broker;
 
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.saam.common.codec.ReadingBatchCodec;
 
 /**
@@ -21,19 +24,39 @@ public final class Topics {
   /** The location id that would collide with the coaching namespace; refused everywhere. */
   public static final String RESERVED_LOCATION_ID = "users";
 
+  /** An identifier without its anchors, for building the routing-key patterns. */
+  private static final String ID =
+      ReadingBatchCodec.IDENTIFIER.pattern().replaceAll("^\\^|\\$$", "");
+
   /** A readings routing key of any home (regular-expression text, without anchors). */
-  public static final String READINGS_ROUTING_KEY_PATTERN =
-      "saam\\.[a-z0-9][a-z0-9-]{0,62}\\.readings";
+  public static final String READINGS_ROUTING_KEY_PATTERN = "saam\\." + ID + "\\.readings";
 
   /** A coaching routing key of any person (regular-expression text, without anchors). */
-  public static final String COACHING_ROUTING_KEY_PATTERN =
-      "saam\\.users\\.[a-z0-9][a-z0-9-]{0,62}\\.coaching";
+  public static final String COACHING_ROUTING_KEY_PATTERN = "saam\\.users\\." + ID + "\\.coaching";
+
+  private static final Pattern READINGS_KEY = Pattern.compile("^saam\\.(" + ID + ")\\.readings$");
 
   private Topics() {}
 
   /** The readings routing key of one home. */
   public static String readingsRoutingKey(String locationId) {
     return "saam." + locationId + ".readings";
+  }
+
+  /** The location of a readings routing key, if the key has that shape. */
+  public static Optional<String> locationOfReadingsKey(String routingKey) {
+    Matcher matcher = READINGS_KEY.matcher(routingKey == null ? "" : routingKey);
+    return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+  }
+
+  /** The MQTT topic of a home's readings: routing key {@link #readingsRoutingKey} on the broker. */
+  public static String readingsTopic(String locationId) {
+    return "saam/" + locationId + "/readings";
+  }
+
+  /** The MQTT topic a person's app subscribes to. */
+  public static String coachingTopic(String userId) {
+    return "saam/users/" + userId + "/coaching";
   }
 
   /** The coaching routing key of one person. */

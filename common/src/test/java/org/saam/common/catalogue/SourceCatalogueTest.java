@@ -88,7 +88,8 @@ class SourceCatalogueTest {
   void everySourceHasAMaximumRateThatKeepsItsHourlyBucketBounded() {
     SourceCatalogue catalogue = SourceCatalogue.loadDefault();
 
-    assertThat(catalogue.source("bed.presence").orElseThrow().maxPerHour())
+    assertThat(catalogue.source("bed.presence").orElseThrow().maxPerHour()).isEqualTo(600);
+    assertThat(catalogue.source("ambient.door").orElseThrow().maxPerHour())
         .isEqualTo(SourceDefinition.DEFAULT_MAX_PER_HOUR);
     assertThat(catalogue.source("ecg.rr_interval").orElseThrow().maxPerHour()).isEqualTo(14_400);
     // A sample is at most about 30 bytes of BSON ("samples.<13 digits>" and a double).

@@ -2,6 +2,10 @@ package org.saam.views.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -18,6 +22,23 @@ import org.saam.views.query.Row;
  */
 public final class Formats {
   static final String CSV_HEADER = "ts,source_id,value,location_id,user_id";
+
+  /** RFC 4180: a header, CRLF line ends, fields with a comma, quote or line break quoted. */
+  private static final ObjectWriter CSV_ROWS =
+      new CsvMapper()
+          .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .writerFor(Object[].class)
+          .with(
+              CsvSchema.builder()
+                  .addColumn("ts")
+                  .addColumn("source_id")
+                  .addColumn("value", CsvSchema.ColumnType.NUMBER)
+                  .addColumn("location_id")
+                  .addColumn("user_id")
+                  .setUseHeader(true)
+                  .setLineSeparator("\r\n")
+                  .setNullValue("")
+                  .build());
 
   private Formats() {}
 
@@ -41,21 +62,14 @@ public final class Formats {
     switch (format) {
       case "csv" -> {
         Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        writer.write(CSV_HEADER + "\r\n");
-        for (Row row : rows) {
-          writer.write(
-              time(row, zone)
-                  + ","
-                  + row.sourceId()
-                  + ","
-                  + row.value()
-                  + ","
-                  + nullable(row.locationId())
-                  + ","
-                  + nullable(row.userId())
-                  + "\r\n");
+        try (SequenceWriter csv = CSV_ROWS.writeValues(writer)) {
+          for (Row row : rows) {
+            csv.write(
+                new Object[] {
+                  time(row, zone), row.sourceId(), row.value(), row.locationId(), row.userId()
+                });
+          }
         }
-        writer.flush();
       }
       case "json" -> {
         JsonGenerator generator = json.getFactory().createGenerator(out);
@@ -96,9 +110,5 @@ public final class Formats {
     return zone == null
         ? DateTimeFormatter.ISO_INSTANT.format(row.ts())
         : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(row.ts().atZone(zone));
-  }
-
-  private static String nullable(String value) {
-    return value == null ? "" : value;
   }
 }

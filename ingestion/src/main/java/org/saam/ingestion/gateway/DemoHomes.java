@@ -33,7 +33,9 @@ public final class DemoHomes {
    * @param seed the random seed
    */
   public DemoHomes(String locationPrefix, int homes, Instant start, Duration span, long seed) {
-    if (!(locationPrefix + "0001").matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+    if (!org.saam.common.codec.ReadingBatchCodec.IDENTIFIER
+        .matcher((locationPrefix + "0001"))
+        .matches()) {
       throw new IllegalArgumentException(
           "location prefix '" + locationPrefix + "' does not make valid location ids");
     }

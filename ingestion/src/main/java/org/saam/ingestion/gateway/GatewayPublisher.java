@@ -78,7 +78,7 @@ public final class GatewayPublisher implements AutoCloseable {
 
   /** The MQTT topic of a location's readings. */
   public static String topicOf(String locationId) {
-    return "saam/" + locationId + "/readings";
+    return org.saam.common.broker.Topics.readingsTopic(locationId);
   }
 
   /** Publishes a batch to its location's topic and waits for the broker's acknowledgement. */

@@ -17,10 +17,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.saam.common.broker.Topics;
 import org.saam.common.codec.RejectionReason;
 import org.saam.common.quarantine.QuarantineText;
 import org.saam.ingestion.broker.BrokerTopology;
@@ -35,9 +34,6 @@ import org.saam.ingestion.broker.ReadingsQueue;
  */
 public final class Quarantine {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static final Pattern READINGS_KEY =
-      Pattern.compile("^saam\\.([a-z0-9][a-z0-9-]{0,62})\\.readings$");
 
   private final MongoCollection<Document> collection;
 
@@ -108,7 +104,7 @@ public final class Quarantine {
           entry.index() < 0 ? entry.raw().getBytes(StandardCharsets.UTF_8) : batchOf(entry);
       channel.basicPublish(
           BrokerTopology.MQTT_EXCHANGE,
-          "saam." + entry.locationId() + ".readings",
+          Topics.readingsRoutingKey(entry.locationId()),
           new AMQP.BasicProperties.Builder()
               .deliveryMode(2)
               .contentType("application/json")
@@ -140,8 +136,7 @@ public final class Quarantine {
       String routingKey = message.getEnvelope().getRoutingKey();
       String sha256 = QuarantineText.sha256(body);
       QuarantineText.Kept kept = QuarantineText.keep(body, RejectionReason.DELIVERY_LIMIT);
-      Matcher readings = READINGS_KEY.matcher(routingKey == null ? "" : routingKey);
-      String locationId = readings.matches() ? readings.group(1) : null;
+      String locationId = Topics.locationOfReadingsKey(routingKey).orElse(null);
       Document entry =
           new Document("_id", QuarantineText.id(routingKey, sha256, "delivery_limit", -1))
               .append("received_at", new Date())

@@ -31,7 +31,9 @@ public record SimulationSettings(
     Set<LocalDate> shortNights) {
 
   public SimulationSettings {
-    if (!(locationPrefix + "0001").matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+    if (!org.saam.common.codec.ReadingBatchCodec.IDENTIFIER
+        .matcher((locationPrefix + "0001"))
+        .matches()) {
       throw new IllegalArgumentException(
           "location prefix '" + locationPrefix + "' does not make valid location ids");
     }

@@ -36,7 +36,8 @@ public record BackfillRange(LocalDate from, LocalDate to, String locationId)
       throw new IllegalArgumentException(
           "a backfill covers at most " + MAX_DAYS + " days; split " + from + ".." + to);
     }
-    if (locationId != null && !locationId.matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+    if (locationId != null
+        && !org.saam.common.codec.ReadingBatchCodec.IDENTIFIER.matcher(locationId).matches()) {
       throw new IllegalArgumentException("--location '" + locationId + "' is not a location id");
     }
   }

@@ -9,14 +9,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.saam.common.broker.Topics;
 import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.common.catalogue.SourceDefinition;
 import org.saam.common.catalogue.SourceKind;
@@ -66,9 +65,6 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
       new OutputTag<>("batches", TypeInformation.of(BatchReceived.class)) {};
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static final Pattern READINGS_ROUTING_KEY =
-      Pattern.compile("^saam\\.([a-z0-9][a-z0-9-]{0,62})\\.readings$");
 
   /** At most one stack trace per this many milliseconds reaches the log; all are counted. */
   private static final long INTERNAL_ERROR_LOG_INTERVAL_MILLIS = 60_000;
@@ -279,8 +275,7 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
 
   /** The location in a readings routing key, if the key has that shape. */
   static Optional<String> locationOf(String routingKey) {
-    Matcher matcher = READINGS_ROUTING_KEY.matcher(routingKey == null ? "" : routingKey);
-    return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    return Topics.locationOfReadingsKey(routingKey);
   }
 
   /** A reading as the JSON a gateway would have sent, for quarantine and replay. */

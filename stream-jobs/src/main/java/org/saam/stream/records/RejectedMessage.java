@@ -52,7 +52,7 @@ public record RejectedMessage(
     node.put("value", reading.value());
     String raw = node.toString();
     String sha256 = QuarantineText.sha256(raw.getBytes(StandardCharsets.UTF_8));
-    String routingKey = "saam." + reading.locationId() + ".readings";
+    String routingKey = org.saam.common.broker.Topics.readingsRoutingKey(reading.locationId());
     return new RejectedMessage(
         QuarantineText.id(routingKey, sha256, reason.code(), 0),
         reason.code(),

@@ -43,7 +43,7 @@ public final class CoachingEventPush implements Sink<CoachingEventRecord> {
 
   /** The AMQP routing key of a person's coaching topic. */
   public static String routingKey(String userId) {
-    return "saam.users." + userId + ".coaching";
+    return org.saam.common.broker.Topics.coachingRoutingKey(userId);
   }
 
   @Override

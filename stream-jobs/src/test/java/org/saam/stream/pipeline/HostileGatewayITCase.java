@@ -146,9 +146,9 @@ class HostileGatewayITCase {
                 reading("bracelet.hr", "2026-11-21T23:00:00Z", "400"),
                 goodReading())));
     int neighbours = 5;
-    // A flood: 4,000 readings of one source in one hour, a millisecond apart.
+    // A flood: 1,000 readings of one source in one hour, a millisecond apart.
     int limit = SourceCatalogue.loadDefault().source("bed.movement").orElseThrow().maxPerHour();
-    List<ReadingBatch> flood = flood(4_000);
+    List<ReadingBatch> flood = flood(1_000);
 
     int next = 0;
     for (ReadingBatch batch : good) {
@@ -168,7 +168,7 @@ class HostileGatewayITCase {
     long goodReadings = good.stream().mapToLong(b -> b.readings().size()).sum();
     long expectedStored = goodReadings + neighbours + limit;
     CommonTestUtils.waitUntilCondition(() -> store.sampleCount() >= expectedStored, 200L);
-    CommonTestUtils.waitUntilCondition(() -> store.quarantine().size() >= 16 + 4_000 - limit, 200L);
+    CommonTestUtils.waitUntilCondition(() -> store.quarantine().size() >= 16 + 1_000 - limit, 200L);
     waitForTwoMoreCheckpoints(cluster, job.getJobID());
 
     assertThat(store.sampleCount()).isEqualTo(expectedStored);
@@ -191,7 +191,7 @@ class HostileGatewayITCase {
                 Map.entry("non_finite_value", 1L),
                 Map.entry("unknown_source", 1L),
                 Map.entry("out_of_range", 1L),
-                Map.entry("rate_exceeded", (long) (4_000 - limit))));
+                Map.entry("rate_exceeded", (long) (1_000 - limit))));
     assertThat(store.quarantine())
         .allSatisfy(
             entry -> {

@@ -67,7 +67,7 @@ public final class BrokerAppAccounts {
         "topic-permissions/" + vhost + "/" + name,
         Map.of("exchange", EXCHANGE, "write", "^$", "read", "^" + routingKey + "$"));
     api.closeConnectionsOf(user);
-    return new Credentials(user, password, "saam/users/" + userId + "/coaching", user);
+    return new Credentials(user, password, Topics.coachingTopic(userId.toString()), user);
   }
 
   /**
