@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * A coaching event (ARCHITECTURE.md, contract 5). {@code eventId} is deterministic (rule, person,
  * window), so a replay yields the same id and consumers deduplicate.
+ *
+ * <p>{@code deliveredLate}: the event's window ended long before it was decided (a home that
+ * uploaded a backlog): it goes to the log (Kafka, Elasticsearch) but is not pushed to the app.
  */
 public record CoachingEvent(
     @JsonProperty("event_id") String eventId,
@@ -17,7 +20,8 @@ public record CoachingEvent(
     String severity,
     Instant ts,
     @JsonProperty("message_key") String messageKey,
-    List<Evidence> evidence) {
+    List<Evidence> evidence,
+    @JsonProperty("delivered_late") boolean deliveredLate) {
 
   /** One window that made the rule fire. */
   public record Evidence(
@@ -29,5 +33,11 @@ public record CoachingEvent(
 
   public CoachingEvent {
     evidence = List.copyOf(evidence);
+  }
+
+  /** The same event, marked delivered late. */
+  public CoachingEvent markedLate() {
+    return new CoachingEvent(
+        eventId, userId, locationId, domain, ruleId, severity, ts, messageKey, evidence, true);
   }
 }

@@ -89,7 +89,7 @@ public final class FeatureBackfillJob {
         .name("fail on join failures")
         .sinkTo(new DiscardingSink<>())
         .name("join failures");
-    SensorPipelineJob.computeFeatures(attributed, options)
+    SensorPipelineJob.computeFeatures(attributed, options, false)
         .filter(feature -> windows.includes(feature.windowStartMillis(), feature.timeZone()))
         .name("windows of the range")
         .sinkTo(features)

@@ -111,7 +111,8 @@ public final class CoachingEngine {
             rule.severity(),
             due,
             rule.messageKey(),
-            evidence));
+            evidence,
+            false));
   }
 
   /** The instant itself, or the end of the quiet hours it falls in (person's local time). */

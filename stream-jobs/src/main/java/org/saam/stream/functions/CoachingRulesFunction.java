@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ import org.saam.stream.records.FeatureRecord;
  * each event when it is due: at once, or when the person's quiet hours end (an event-time timer, so
  * a replay of old data behaves like live data).
  *
+ * <p>An event whose window ended longer ago than {@code lateAfter} (wall clock: a home that
+ * uploaded days of backlog) is marked {@code delivered_late} and sent at once, not held: the log
+ * keeps it, the person's app is not woken for last week's nights.
+ *
  * <p>A window is judged on its first result (when the watermark passes its end); updates from late
  * readings change the stored feature but not a decision already taken, so an event is never sent
  * and then taken back. Windows already judged are ignored, so data fed again fires nothing new.
@@ -50,6 +55,7 @@ public final class CoachingRulesFunction
           .build();
 
   private final CoachingRules rules;
+  private final Duration lateAfter;
 
   private transient CoachingEngine engine;
   private transient Map<String, List<CoachingRule>> rulesByFeature;
@@ -57,9 +63,16 @@ public final class CoachingRulesFunction
   private transient MapState<String, String> waiting; // event id -> event JSON
   private transient Counter fired;
   private transient Counter heldForQuietHours;
+  private transient Counter deliveredLate;
 
-  public CoachingRulesFunction(CoachingRules rules) {
+  /**
+   * @param rules the rules to run
+   * @param lateAfter an event whose window ended longer ago than this (processing time) is marked
+   *     delivered late, sent at once to the log and not pushed to the person's app
+   */
+  public CoachingRulesFunction(CoachingRules rules, Duration lateAfter) {
     this.rules = rules;
+    this.lateAfter = lateAfter;
   }
 
   @Override
@@ -79,6 +92,7 @@ public final class CoachingRulesFunction
     fired = getRuntimeContext().getMetricGroup().counter("coachingEventsFired");
     heldForQuietHours =
         getRuntimeContext().getMetricGroup().counter("coachingEventsHeldForQuietHours");
+    deliveredLate = getRuntimeContext().getMetricGroup().counter("coachingEventsDeliveredLate");
   }
 
   @Override
@@ -106,6 +120,12 @@ public final class CoachingRulesFunction
       histories.put(rule.id(), JSON.writeValueAsString(history));
       if (event.isPresent()) {
         fired.inc();
+        long wallNow = ctx.timerService().currentProcessingTime();
+        if (feature.windowEndMillis() < wallNow - lateAfter.toMillis()) {
+          deliveredLate.inc();
+          out.collect(CoachingEventRecord.of(event.get().markedLate()));
+          continue;
+        }
         CoachingEventRecord record = CoachingEventRecord.of(event.get());
         if (record.tsMillis() <= ctx.timerService().currentWatermark()) {
           out.collect(record);

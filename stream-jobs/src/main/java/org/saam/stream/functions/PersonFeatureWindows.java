@@ -1,5 +1,7 @@
 package org.saam.stream.functions;
 
+import java.io.Serializable;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -9,12 +11,14 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.saam.stream.features.DayFeatures;
@@ -27,10 +31,25 @@ import org.saam.stream.records.MeasuredReading;
 
 /**
  * Per person, cuts readings into that person's local nights (12:00 to 12:00) and days (00:00 to
- * 24:00) and emits the features of {@code org.saam.stream.features} when the watermark passes a
+ * 24:00) and emits the features of {@code org.saam.stream.features} when the person's time passes a
  * window's end. Readings that arrive late but within the allowed lateness update the window's
  * features (emitted again, same key); later ones are counted ({@code lateReadingsForBackfill}) and
  * left to the backfill job.
+ *
+ * <p>Two clocks:
+ *
+ * <ul>
+ *   <li><b>Per person</b> (the streaming job, {@link PersonTime}): each person's time is their
+ *       home's own progress, the newest reading seen minus the allowed out-of-orderness. A home
+ *       that uploads days of backlog closes every window of it, in order; a home whose clock is off
+ *       moves nobody else's windows. When a home sends nothing for the idle timeout (processing
+ *       time), its time moves to its newest reading (nothing later is expected); after the quiet
+ *       period its open windows are emitted as they are (their coverage shows what is missing) and
+ *       its state is cleared, but for one number: the end of the last window emitted, so that
+ *       readings for it arriving later count as late.
+ *   <li><b>Watermark</b> (the batch backfill): event-time timers on the watermark, which in batch
+ *       mode passes every window at the end of the input.
+ * </ul>
  *
  * <p>State: the readings of the person's recent local dates (one map entry per date and source),
  * removed once every window needing them is past its lateness; no timers remain after that.
@@ -54,7 +73,30 @@ public final class PersonFeatureWindows
           "smartphone.game_score",
           "foodscale.weight_delta");
 
+  /**
+   * The per-person clock's settings.
+   *
+   * @param outOfOrderness how far behind a home's newest reading another may arrive and be on time
+   * @param idleTimeout after this without a reading (processing time) the home's time moves to its
+   *     newest reading
+   * @param quietAfter after this without a reading the home's open windows are emitted and its
+   *     state is cleared
+   */
+  public record PersonTime(Duration outOfOrderness, Duration idleTimeout, Duration quietAfter)
+      implements Serializable {
+    public PersonTime {
+      if (outOfOrderness.isNegative() || idleTimeout.isNegative() || quietAfter.isNegative()) {
+        throw new IllegalArgumentException("person time durations must not be negative");
+      }
+      if (quietAfter.compareTo(idleTimeout) < 0) {
+        throw new IllegalArgumentException(
+            "the quiet period (" + quietAfter + ") must not be shorter than the idle timeout");
+      }
+    }
+  }
+
   private final long allowedLatenessMillis;
+  private final PersonTime personTime;
 
   private transient MapState<String, List<Sample>> readings; // "<date>|<source>" -> samples
   private transient ValueState<String> zone;
@@ -62,9 +104,27 @@ public final class PersonFeatureWindows
   private transient ValueState<Double> roomBeforeKeptDays;
   private transient Counter tooLate;
   private transient Counter windowsEmitted;
+  private transient Counter homesQuiet;
+  // The per-person clock (unused on the watermark clock).
+  private transient ValueState<Long> newest;
+  private transient ValueState<Boolean> idle;
+  private transient ValueState<Long> closedUntil;
+  private transient ValueState<Long> lastSeen;
+  private transient ValueState<Long> wallTimer;
+  private transient MapState<Long, Boolean> due;
 
+  /** On the watermark (the batch backfill). */
   public PersonFeatureWindows(long allowedLatenessMillis) {
+    this(allowedLatenessMillis, null);
+  }
+
+  /**
+   * @param personTime each person's own clock (the streaming job), or {@code null} for the
+   *     watermark
+   */
+  public PersonFeatureWindows(long allowedLatenessMillis, PersonTime personTime) {
     this.allowedLatenessMillis = allowedLatenessMillis;
+    this.personTime = personTime;
   }
 
   @Override
@@ -83,6 +143,70 @@ public final class PersonFeatureWindows
             .getState(new ValueStateDescriptor<>("room-before-kept-days", Types.DOUBLE));
     tooLate = getRuntimeContext().getMetricGroup().counter("lateReadingsForBackfill");
     windowsEmitted = getRuntimeContext().getMetricGroup().counter("featureWindowsEmitted");
+    homesQuiet = getRuntimeContext().getMetricGroup().counter("quietHomesClosed");
+    newest = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-reading", Types.LONG));
+    idle = getRuntimeContext().getState(new ValueStateDescriptor<>("idle", Types.BOOLEAN));
+    ValueStateDescriptor<Long> closed = new ValueStateDescriptor<>("closed-until", Types.LONG);
+    closed.enableTimeToLive(
+        StateTtlConfig.newBuilder(Duration.ofDays(30))
+            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+            .build());
+    closedUntil = getRuntimeContext().getState(closed);
+    lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
+    wallTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("wall-timer", Types.LONG));
+    due =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("due-times", Types.LONG, Types.BOOLEAN));
+  }
+
+  /** The person's time: their home's progress, or the watermark. */
+  private long now(Context context) throws Exception {
+    if (personTime == null) {
+      return context.timerService().currentWatermark();
+    }
+    Long newestSeen = newest.value();
+    long progress =
+        newestSeen == null
+            ? Long.MIN_VALUE
+            : Boolean.TRUE.equals(idle.value())
+                ? newestSeen
+                : newestSeen - personTime.outOfOrderness().toMillis();
+    Long closed = closedUntil.value();
+    return closed == null ? progress : Math.max(progress, closed);
+  }
+
+  /** Fires, in order, every due time the person's time has reached. */
+  private void advance(Context context, Collector<FeatureRecord> out) throws Exception {
+    long now = now(context);
+    while (true) {
+      Long next = null;
+      for (Long time : due.keys()) {
+        if (time <= now && (next == null || time < next)) {
+          next = time;
+        }
+      }
+      if (next == null) {
+        return;
+      }
+      due.remove(next);
+      fire(next, context.getCurrentKey(), out);
+    }
+  }
+
+  /** Notes the reading's arrival and keeps one processing-time timer for idleness. */
+  private void seen(MeasuredReading reading, Context context) throws Exception {
+    Long newestSeen = newest.value();
+    if (newestSeen == null || reading.tsMillis() > newestSeen) {
+      newest.update(reading.tsMillis());
+    }
+    idle.clear();
+    long wallNow = context.timerService().currentProcessingTime();
+    lastSeen.update(wallNow);
+    if (wallTimer.value() == null) {
+      long at = wallNow + personTime.idleTimeout().toMillis();
+      context.timerService().registerProcessingTimeTimer(at);
+      wallTimer.update(at);
+    }
   }
 
   @Override
@@ -95,7 +219,10 @@ public final class PersonFeatureWindows
     }
     ZoneId personZone = ZoneId.of(reading.timeZone());
     LocalDate date = Instant.ofEpochMilli(reading.tsMillis()).atZone(personZone).toLocalDate();
-    long watermark = context.timerService().currentWatermark();
+    if (personTime != null) {
+      seen(reading, context);
+    }
+    long watermark = now(context);
     // The last window this date feeds is the night starting on it; past its lateness, too late.
     if (FeatureWindow.night(date, personZone).end().toEpochMilli() + allowedLatenessMillis
         <= watermark) {
@@ -124,13 +251,16 @@ public final class PersonFeatureWindows
         emitNight(context.getCurrentKey(), night, out);
       }
     }
+    if (personTime != null) {
+      advance(context, out);
+    }
   }
 
   /**
    * Window ends and the clean-up of a date; ends already passed have fired and are not set again.
    */
-  private void registerTimers(Context context, LocalDate date, ZoneId personZone) {
-    long watermark = context.timerService().currentWatermark();
+  private void registerTimers(Context context, LocalDate date, ZoneId personZone) throws Exception {
+    long watermark = now(context);
     long[] times = {
       FeatureWindow.night(date.minusDays(1), personZone).end().toEpochMilli(),
       FeatureWindow.day(date, personZone).end().toEpochMilli(),
@@ -139,7 +269,11 @@ public final class PersonFeatureWindows
     };
     for (long time : times) {
       if (time > watermark) {
-        context.timerService().registerEventTimeTimer(time);
+        if (personTime == null) {
+          context.timerService().registerEventTimeTimer(time);
+        } else {
+          due.put(time, Boolean.TRUE);
+        }
       }
     }
   }
@@ -151,6 +285,63 @@ public final class PersonFeatureWindows
   @Override
   public void onTimer(long timestamp, OnTimerContext context, Collector<FeatureRecord> out)
       throws Exception {
+    if (personTime == null) {
+      fire(timestamp, context.getCurrentKey(), out);
+    } else if (context.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      onWallClock(timestamp, context, out);
+    }
+  }
+
+  /** The idle and quiet checks of the per-person clock. */
+  private void onWallClock(long timestamp, OnTimerContext context, Collector<FeatureRecord> out)
+      throws Exception {
+    wallTimer.clear();
+    Long seenAt = lastSeen.value();
+    if (seenAt == null) {
+      return;
+    }
+    long idleAt = seenAt + personTime.idleTimeout().toMillis();
+    long quietAt = seenAt + personTime.quietAfter().toMillis();
+    if (timestamp < idleAt) {
+      // A reading came since this timer was set.
+      context.timerService().registerProcessingTimeTimer(idleAt);
+      wallTimer.update(idleAt);
+      return;
+    }
+    if (timestamp < quietAt) {
+      idle.update(Boolean.TRUE);
+      advance(context, out);
+      context.timerService().registerProcessingTimeTimer(quietAt);
+      wallTimer.update(quietAt);
+      return;
+    }
+    // Quiet: emit what is open, as it is, and let the home go.
+    homesQuiet.inc();
+    List<Long> times = new ArrayList<>();
+    for (Long time : due.keys()) {
+      times.add(time);
+    }
+    times.sort(null);
+    long closed = closedUntil.value() == null ? Long.MIN_VALUE : closedUntil.value();
+    for (long time : times) {
+      fire(time, context.getCurrentKey(), out);
+      closed = Math.max(closed, time);
+    }
+    due.clear();
+    if (closed != Long.MIN_VALUE) {
+      closedUntil.update(closed);
+    }
+    newest.clear();
+    idle.clear();
+    lastSeen.clear();
+    readings.clear();
+    zone.clear();
+    location.clear();
+    roomBeforeKeptDays.clear();
+  }
+
+  /** What happens at a window end or a clean-up time. */
+  private void fire(long timestamp, String user, Collector<FeatureRecord> out) throws Exception {
     if (zone.value() == null) {
       return;
     }
@@ -158,10 +349,10 @@ public final class PersonFeatureWindows
     LocalDate date = Instant.ofEpochMilli(timestamp - 1).atZone(personZone).toLocalDate();
     for (LocalDate candidate : List.of(date.minusDays(1), date)) {
       if (FeatureWindow.day(candidate, personZone).end().toEpochMilli() == timestamp) {
-        emitDay(context.getCurrentKey(), FeatureWindow.day(candidate, personZone), out);
+        emitDay(user, FeatureWindow.day(candidate, personZone), out);
       }
       if (FeatureWindow.night(candidate, personZone).end().toEpochMilli() == timestamp) {
-        emitNight(context.getCurrentKey(), FeatureWindow.night(candidate, personZone), out);
+        emitNight(user, FeatureWindow.night(candidate, personZone), out);
       }
     }
     for (LocalDate candidate : List.of(date.minusDays(2), date.minusDays(1), date)) {

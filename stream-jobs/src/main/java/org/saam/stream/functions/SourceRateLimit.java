@@ -1,10 +1,11 @@
 package org.saam.stream.functions;
 
 import java.time.Duration;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -17,9 +18,10 @@ import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RejectedMessage;
 
 /**
- * Bounds every hourly measurement bucket: keyed by {@link #key bucket key} (location, source, UTC
- * hour), it counts the readings let through and refuses those beyond the source's {@code
- * max_per_hour} of the catalogue as {@code rate_exceeded}, to quarantine.
+ * Bounds every hourly measurement bucket: keyed by location, it counts the readings let through per
+ * {@link #bucket source and UTC hour} and refuses those beyond the source's {@code max_per_hour} of
+ * the catalogue as {@code rate_exceeded}, to quarantine. Keyed by location (not by bucket) so that
+ * one home's readings keep their order on the way to its feature windows.
  *
  * <p>A count lives while its bucket keeps receiving readings and is dropped after {@code stateTtl}
  * without one (processing time), so state stays bounded by the buckets written recently. A bucket
@@ -41,7 +43,7 @@ public final class SourceRateLimit
   private final SourceCatalogue catalogue;
   private final Duration stateTtl;
 
-  private transient ValueState<Integer> count;
+  private transient MapState<String, Integer> counts;
   private transient Counter refused;
 
   /**
@@ -53,24 +55,21 @@ public final class SourceRateLimit
     this.stateTtl = stateTtl;
   }
 
-  /** The key a reading is counted under: {@code <location>|<source>|<hour epoch s>}. */
-  public static String key(MeasuredReading reading) {
-    return reading.locationId()
-        + "|"
-        + reading.sourceId()
-        + "|"
-        + Math.floorDiv(reading.tsMillis(), HOUR_MILLIS) * 3600;
+  /** The bucket a reading is counted in, within its location: {@code <source>|<hour epoch s>}. */
+  public static String bucket(MeasuredReading reading) {
+    return reading.sourceId() + "|" + Math.floorDiv(reading.tsMillis(), HOUR_MILLIS) * 3600;
   }
 
   @Override
   public void open(Configuration parameters) {
-    ValueStateDescriptor<Integer> descriptor = new ValueStateDescriptor<>("count", Integer.class);
+    MapStateDescriptor<String, Integer> descriptor =
+        new MapStateDescriptor<>("counts-by-bucket", Types.STRING, Types.INT);
     descriptor.enableTimeToLive(
         StateTtlConfig.newBuilder(stateTtl)
             .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
             .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
             .build());
-    count = getRuntimeContext().getState(descriptor);
+    counts = getRuntimeContext().getMapState(descriptor);
     refused =
         getRuntimeContext()
             .getMetricGroup()
@@ -85,7 +84,8 @@ public final class SourceRateLimit
             .source(reading.sourceId())
             .map(SourceDefinition::maxPerHour)
             .orElse(SourceDefinition.DEFAULT_MAX_PER_HOUR);
-    Integer seen = count.value();
+    String bucket = bucket(reading);
+    Integer seen = counts.get(bucket);
     int now = seen == null ? 0 : seen;
     if (now >= limit) {
       refused.inc();
@@ -108,7 +108,7 @@ public final class SourceRateLimit
               System.currentTimeMillis()));
       return;
     }
-    count.update(now + 1);
+    counts.put(bucket, now + 1);
     out.collect(reading);
   }
 }

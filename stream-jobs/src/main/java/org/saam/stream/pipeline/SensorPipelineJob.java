@@ -141,15 +141,18 @@ public final class SensorPipelineJob {
             // The RabbitMQ source is not parallel; scale out with more queues (see README).
             .setParallelism(1);
 
+    // Keyed by home from the queue to the feature windows: one home's readings keep their order,
+    // which its own event time (the newest reading seen) relies on.
     SingleOutputStreamOperator<MeasuredReading> readings =
         messages
+            .keyBy(message -> String.valueOf(message.routingKey()))
             .process(new ReadingBatchParser(catalogue, options.timestampWindow()))
             .name("parse readings")
             .uid("parse-readings");
 
     SingleOutputStreamOperator<MeasuredReading> limited =
         readings
-            .keyBy(SourceRateLimit::key)
+            .keyBy(MeasuredReading::locationId)
             .process(new SourceRateLimit(catalogue, options.rateStateTtl()))
             .name("limit source rates")
             .uid("limit-source-rates");
@@ -169,14 +172,14 @@ public final class SensorPipelineJob {
 
     attributed.sinkTo(measurements).name("write measurements").uid("write-measurements");
 
-    DataStream<FeatureRecord> personFeatures = computeFeatures(attributed, options);
+    DataStream<FeatureRecord> personFeatures = computeFeatures(attributed, options, true);
     personFeatures.sinkTo(features).name("write features").uid("write-features");
 
     if (!coaching.sinks().isEmpty()) {
       DataStream<CoachingEventRecord> events =
           personFeatures
               .keyBy(FeatureRecord::userId)
-              .process(new CoachingRulesFunction(coaching.rules()))
+              .process(new CoachingRulesFunction(coaching.rules(), options.coachingLateAfter()))
               .name("apply coaching rules")
               .uid("apply-coaching-rules");
       for (Sink<CoachingEventRecord> sink : coaching.sinks()) {
@@ -216,7 +219,8 @@ public final class SensorPipelineJob {
       DataStream<MeasuredReading> readings,
       AssignmentDirectory.Factory assignments,
       SensorPipelineOptions options) {
-    return AsyncDataStream.unorderedWait(
+    // Ordered: a home's readings leave the join in the order they came (see build).
+    return AsyncDataStream.orderedWait(
             readings,
             new AssignmentLookup(
                 assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
@@ -230,15 +234,22 @@ public final class SensorPipelineJob {
         .uid("route-join-failures");
   }
 
-  /** {@code readings of people -> compute features}, shared with the backfill job. */
+  /**
+   * {@code readings of people -> compute features}, shared with the backfill job.
+   *
+   * @param perPerson each home's own clock (streaming), else the watermark (the batch backfill)
+   */
   public static DataStream<FeatureRecord> computeFeatures(
-      DataStream<MeasuredReading> attributed, SensorPipelineOptions options) {
+      DataStream<MeasuredReading> attributed, SensorPipelineOptions options, boolean perPerson) {
     return attributed
         .filter(reading -> reading.userId() != null)
         .name("readings of people")
         .uid("readings-of-people")
         .keyBy(MeasuredReading::userId)
-        .process(new PersonFeatureWindows(options.featureLatenessMillis()))
+        .process(
+            perPerson
+                ? new PersonFeatureWindows(options.featureLatenessMillis(), options.personTime())
+                : new PersonFeatureWindows(options.featureLatenessMillis()))
         .name("compute features")
         .uid("compute-features");
   }

@@ -39,6 +39,9 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--join.cache-expiry-ms</td><td>300000</td><td>how long a kept list is used</td></tr>
  * <tr><td>--join.timeout-ms</td><td>30000</td><td>how long one lookup may take before the job restarts</td></tr>
  * <tr><td>--watermark.out-of-orderness-ms</td><td>120000</td><td>how late a reading may arrive and still be on time</td></tr>
+ * <tr><td>--event-time.idle-timeout-ms</td><td>1800000</td><td>after this without a reading from a home (processing time) its time moves to its newest reading</td></tr>
+ * <tr><td>--event-time.quiet-after-ms</td><td>259200000</td><td>after this without a reading a home's open feature windows are emitted as they are and its state is cleared</td></tr>
+ * <tr><td>--coaching.late-after-ms</td><td>86400000</td><td>an event whose window ended longer ago than this is marked delivered_late and not pushed to the app</td></tr>
  * <tr><td>--features.allowed-lateness-ms</td><td>7200000</td><td>how long after a window's end late readings still update its features</td></tr>
  * <tr><td>--watermark.idleness-ms</td><td>60000</td><td>after this without data a source split stops holding back the watermark</td></tr>
  * <tr><td>--coaching.enabled</td><td>true</td><td>run the coaching rules and send events</td></tr>
@@ -78,6 +81,9 @@ public final class SensorPipelineOptions implements Serializable {
   private final Duration outOfOrderness;
   private final Duration idleness;
   private final long featureLatenessMillis;
+  private final Duration idleTimeout;
+  private final Duration quietAfter;
+  private final Duration coachingLateAfter;
   private final boolean coachingEnabled;
   private final String coachingRulesPath;
   private final String kafkaBootstrap;
@@ -112,6 +118,9 @@ public final class SensorPipelineOptions implements Serializable {
     this.outOfOrderness = builder.outOfOrderness;
     this.idleness = builder.idleness;
     this.featureLatenessMillis = builder.featureLatenessMillis;
+    this.idleTimeout = builder.idleTimeout;
+    this.quietAfter = builder.quietAfter;
+    this.coachingLateAfter = builder.coachingLateAfter;
     this.coachingEnabled = builder.coachingEnabled;
     this.coachingRulesPath = builder.coachingRulesPath;
     this.kafkaBootstrap = builder.kafkaBootstrap;
@@ -190,6 +199,15 @@ public final class SensorPipelineOptions implements Serializable {
             integer(params, "watermark.idleness-ms", (int) builder.idleness.toMillis())));
     builder.featureLatenessMillis(
         integer(params, "features.allowed-lateness-ms", (int) builder.featureLatenessMillis));
+    builder.idleTimeout(
+        Duration.ofMillis(
+            integer(params, "event-time.idle-timeout-ms", (int) builder.idleTimeout.toMillis())));
+    builder.quietAfter(
+        Duration.ofMillis(
+            integer(params, "event-time.quiet-after-ms", (int) builder.quietAfter.toMillis())));
+    builder.coachingLateAfter(
+        Duration.ofMillis(
+            integer(params, "coaching.late-after-ms", (int) builder.coachingLateAfter.toMillis())));
     String enabled = params.get("coaching.enabled", String.valueOf(builder.coachingEnabled));
     if (!enabled.equals("true") && !enabled.equals("false")) {
       throw new IllegalArgumentException(
@@ -202,6 +220,19 @@ public final class SensorPipelineOptions implements Serializable {
     builder.elasticsearchUrl(params.get("elasticsearch.url", builder.elasticsearchUrl));
     builder.coachingIndex(params.get("coaching.index", builder.coachingIndex));
     return builder.build();
+  }
+
+  private static Duration millis(ParameterTool params, String key, Duration fallback) {
+    String value = params.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Duration.ofMillis(Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "option --" + key + " must be a whole number of milliseconds, was '" + value + "'");
+    }
   }
 
   private static int integer(ParameterTool params, String key, int fallback) {
@@ -326,6 +357,17 @@ public final class SensorPipelineOptions implements Serializable {
     return featureLatenessMillis;
   }
 
+  /** Each home's own clock for the feature windows. */
+  public org.saam.stream.functions.PersonFeatureWindows.PersonTime personTime() {
+    return new org.saam.stream.functions.PersonFeatureWindows.PersonTime(
+        outOfOrderness, idleTimeout, quietAfter);
+  }
+
+  /** Events whose window ended longer ago are delivered late: not pushed to the app. */
+  public Duration coachingLateAfter() {
+    return coachingLateAfter;
+  }
+
   public boolean coachingEnabled() {
     return coachingEnabled;
   }
@@ -380,6 +422,9 @@ public final class SensorPipelineOptions implements Serializable {
     private Duration outOfOrderness = Duration.ofMinutes(2);
     private Duration idleness = Duration.ofMinutes(1);
     private long featureLatenessMillis = 7_200_000;
+    private Duration idleTimeout = Duration.ofMinutes(30);
+    private Duration quietAfter = Duration.ofDays(3);
+    private Duration coachingLateAfter = Duration.ofHours(24);
     private boolean coachingEnabled = true;
     private String coachingRulesPath;
     private String kafkaBootstrap = "127.0.0.1:9092";
@@ -416,6 +461,21 @@ public final class SensorPipelineOptions implements Serializable {
 
     public Builder coachingIndex(String value) {
       coachingIndex = value;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration value) {
+      idleTimeout = Objects.requireNonNull(value, "idleTimeout");
+      return this;
+    }
+
+    public Builder quietAfter(Duration value) {
+      quietAfter = Objects.requireNonNull(value, "quietAfter");
+      return this;
+    }
+
+    public Builder coachingLateAfter(Duration value) {
+      coachingLateAfter = Objects.requireNonNull(value, "coachingLateAfter");
       return this;
     }
 
@@ -583,6 +643,14 @@ public final class SensorPipelineOptions implements Serializable {
       range(outOfOrderness.toMillis(), 0, 86_400_000, "watermark.out-of-orderness-ms");
       range(idleness.toMillis(), 1, 86_400_000, "watermark.idleness-ms");
       range(featureLatenessMillis, 0, 86_400_000, "features.allowed-lateness-ms");
+      range(idleTimeout.toMillis(), 1_000, 86_400_000, "event-time.idle-timeout-ms");
+      range(quietAfter.toMillis(), 60_000, 365L * 86_400_000, "event-time.quiet-after-ms");
+      if (quietAfter.compareTo(idleTimeout) < 0) {
+        throw new IllegalArgumentException(
+            "option --event-time.quiet-after-ms must not be shorter than"
+                + " --event-time.idle-timeout-ms");
+      }
+      range(coachingLateAfter.toMillis(), 60_000, 36_500L * 86_400_000, "coaching.late-after-ms");
       require(kafkaBootstrap, "kafka.bootstrap");
       require(coachingTopic, "coaching.topic");
       require(coachingIndex, "coaching.index");

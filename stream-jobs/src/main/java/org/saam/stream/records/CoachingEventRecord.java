@@ -12,9 +12,10 @@ import org.saam.common.records.CoachingEvent;
  * @param ruleId the rule that fired
  * @param tsMillis when the event is due (after quiet hours), epoch milliseconds
  * @param json the event, {@link CoachingEventCodec} JSON
+ * @param late whether the event is delivered late: logged, not pushed to the app
  */
 public record CoachingEventRecord(
-    String eventId, String userId, String ruleId, long tsMillis, String json) {
+    String eventId, String userId, String ruleId, long tsMillis, String json, boolean late) {
 
   public static CoachingEventRecord of(CoachingEvent event) {
     return new CoachingEventRecord(
@@ -22,7 +23,8 @@ public record CoachingEventRecord(
         event.userId(),
         event.ruleId(),
         event.ts().toEpochMilli(),
-        new String(CoachingEventCodec.encode(event), java.nio.charset.StandardCharsets.UTF_8));
+        new String(CoachingEventCodec.encode(event), java.nio.charset.StandardCharsets.UTF_8),
+        event.deliveredLate());
   }
 
   /** The record of an event's wire JSON (as kept in state), without encoding it again. */
@@ -30,7 +32,12 @@ public record CoachingEventRecord(
     CoachingEvent event =
         CoachingEventCodec.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return new CoachingEventRecord(
-        event.eventId(), event.userId(), event.ruleId(), event.ts().toEpochMilli(), json);
+        event.eventId(),
+        event.userId(),
+        event.ruleId(),
+        event.ts().toEpochMilli(),
+        json,
+        event.deliveredLate());
   }
 
   public CoachingEvent event() {

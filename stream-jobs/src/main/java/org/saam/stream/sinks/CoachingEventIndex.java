@@ -36,6 +36,7 @@ public final class CoachingEventIndex implements Sink<CoachingEventRecord> {
         "location_id": {"type": "keyword"}, "domain": {"type": "keyword"},
         "rule_id": {"type": "keyword"}, "severity": {"type": "keyword"},
         "ts": {"type": "date"}, "message_key": {"type": "keyword"},
+        "delivered_late": {"type": "boolean"},
         "evidence": {"properties": {
           "source_id": {"type": "keyword"}, "window_start": {"type": "date"},
           "window_end": {"type": "date"}, "value": {"type": "double"},

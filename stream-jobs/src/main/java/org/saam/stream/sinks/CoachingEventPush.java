@@ -49,16 +49,20 @@ public final class CoachingEventPush implements Sink<CoachingEventRecord> {
   @Override
   @SuppressWarnings("deprecation") // the abstract method of Sink in Flink 1.20
   public SinkWriter<CoachingEventRecord> createWriter(Sink.InitContext context) throws IOException {
-    return new Writer(context.metricGroup().counter("coachingEventsPushed"));
+    return new Writer(
+        context.metricGroup().counter("coachingEventsPushed"),
+        context.metricGroup().counter("coachingEventsNotPushedLate"));
   }
 
   private final class Writer implements SinkWriter<CoachingEventRecord> {
     private final Connection connection;
     private final Channel channel;
     private final Counter pushed;
+    private final Counter notPushedLate;
 
-    Writer(Counter pushed) throws IOException {
+    Writer(Counter pushed, Counter notPushedLate) throws IOException {
       this.pushed = pushed;
+      this.notPushedLate = notPushedLate;
       ConnectionFactory factory = new ConnectionFactory();
       factory.setHost(host);
       factory.setPort(port);
@@ -78,6 +82,11 @@ public final class CoachingEventPush implements Sink<CoachingEventRecord> {
 
     @Override
     public void write(CoachingEventRecord event, Context context) throws IOException {
+      if (event.late()) {
+        // Delivered late (a backlog): in the log, but the app is not woken for old windows.
+        notPushedLate.inc();
+        return;
+      }
       AMQP.BasicProperties properties =
           new AMQP.BasicProperties.Builder()
               .contentType("application/json")

@@ -27,6 +27,7 @@ class CoachingRulesFunctionTest {
   private static final String SLEEP = "feature.sleep.total_sleep_min";
   private static final String MEALS = "feature.nutrition.meals";
   private static final LocalDate FIRST = LocalDate.of(2026, 11, 2);
+  private static final java.time.Duration LATE_AFTER = java.time.Duration.ofHours(24);
 
   private final String person = UUID.randomUUID().toString();
   private KeyedOneInputStreamOperatorTestHarness<String, FeatureRecord, CoachingEventRecord>
@@ -35,7 +36,8 @@ class CoachingRulesFunctionTest {
   private static KeyedOneInputStreamOperatorTestHarness<String, FeatureRecord, CoachingEventRecord>
       newHarness() throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new CoachingRulesFunction(CoachingRules.loadDefault())),
+        new KeyedProcessOperator<>(
+            new CoachingRulesFunction(CoachingRules.loadDefault(), LATE_AFTER)),
         FeatureRecord::userId,
         Types.STRING);
   }
@@ -159,6 +161,29 @@ class CoachingRulesFunctionTest {
     // Nothing is left waiting.
     harness.processWatermark(new Watermark(Long.MAX_VALUE));
     assertThat(events()).hasSize(1);
+  }
+
+  @Test
+  void anEventOfAWindowThatEndedLongAgoIsSentAtOnceMarkedDeliveredLate() throws Exception {
+    // The wall clock is two days past the windows: a home uploading its backlog.
+    harness.setProcessingTime(at(FIRST.plusDays(4), LocalTime.NOON));
+    day(FIRST, 1);
+    day(FIRST.plusDays(1), 1); // would be held to 08:00 if it were current
+
+    assertThat(events()).singleElement().satisfies(e -> assertThat(e.deliveredLate()).isTrue());
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(r -> assertThat(r.late()).isTrue());
+  }
+
+  @Test
+  void anEventOfARecentWindowIsNotLate() throws Exception {
+    harness.setProcessingTime(at(FIRST.plusDays(2), LocalTime.of(9, 0)));
+    day(FIRST, 1);
+    day(FIRST.plusDays(1), 1);
+    harness.processWatermark(new Watermark(at(FIRST.plusDays(2), LocalTime.of(8, 0))));
+
+    assertThat(events()).singleElement().satisfies(e -> assertThat(e.deliveredLate()).isFalse());
   }
 
   @Test

@@ -27,7 +27,7 @@ class SourceRateLimitTest {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             new SourceRateLimit(CATALOGUE, Duration.ofHours(3)),
-            SourceRateLimit::key,
+            MeasuredReading::locationId,
             Types.STRING);
   }
 

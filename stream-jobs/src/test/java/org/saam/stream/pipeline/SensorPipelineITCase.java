@@ -176,7 +176,9 @@ class SensorPipelineITCase {
     waitForSamples(readings);
 
     assertThat(store.sampleCount()).isEqualTo(readings);
-    assertThat(PipelineRunner.restartsOf(cluster, job.getJobID())).isPositive();
+    CommonTestUtils.waitUntilCondition(
+        () -> PipelineRunner.restartsOf(cluster, job.getJobID()) > 0, 100L);
+    assertThat(store.sampleCount()).isEqualTo(readings);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ class CoachingEventKafkaSinkITCase {
             "coaching.sleep.short_nights",
             List.of(
                 new CoachingEvent.Evidence(
-                    "feature.sleep.total_sleep_min", end.minusSeconds(86_400), end, 250, null))));
+                    "feature.sleep.total_sleep_min", end.minusSeconds(86_400), end, 250, null)),
+            false));
   }
 
   private static List<String> ids(List<ConsumerRecord<String, byte[]>> records) {

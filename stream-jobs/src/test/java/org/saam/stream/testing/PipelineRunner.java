@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -49,7 +48,18 @@ public final class PipelineRunner {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(PARALLELISM);
     SensorPipelineJob.configure(env, options);
-    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 200));
+    // Tests restart fast and give up soon; the job's own back-off is for production.
+    org.apache.flink.configuration.Configuration restarts =
+        new org.apache.flink.configuration.Configuration();
+    restarts.set(
+        org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    restarts.set(
+        org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+        3);
+    restarts.set(
+        org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+        java.time.Duration.ofMillis(200));
+    env.configure(restarts);
     configure.apply(env);
     new SensorPipelineJob(
             SensorPipelineJob.queueSource(options),

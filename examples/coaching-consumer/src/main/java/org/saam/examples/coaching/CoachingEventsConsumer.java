@@ -179,6 +179,10 @@ public final class CoachingEventsConsumer implements AutoCloseable {
         line.append("(baseline ").append(Math.round(evidence.baseline() * 10) / 10.0).append(')');
       }
     }
+    if (event.deliveredLate()) {
+      // A backlog event (a home that was offline): logged, never pushed to the person's app.
+      line.append("  [delivered late]");
+    }
     return line.toString();
   }
 

@@ -38,7 +38,8 @@ class CoachingEventsConsumerITCase {
         "coaching.sleep.short_nights",
         List.of(
             new CoachingEvent.Evidence(
-                "feature.sleep.total_sleep_min", end.minusSeconds(86_400), end, 241.5, null)));
+                "feature.sleep.total_sleep_min", end.minusSeconds(86_400), end, 241.5, null)),
+        false);
   }
 
   @Test
