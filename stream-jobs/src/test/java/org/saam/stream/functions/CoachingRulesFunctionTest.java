@@ -12,7 +12,6 @@ import java.util.UUID;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,7 +74,8 @@ class CoachingRulesFunctionTest {
             coverage,
             1),
         end - 1);
-    harness.processWatermark(new Watermark(end));
+    // Live data: the wall clock is at the window's end (it never goes back).
+    harness.setProcessingTime(Math.max(harness.getProcessingTime(), end));
   }
 
   private void day(LocalDate date, double meals) throws Exception {
@@ -85,7 +85,8 @@ class CoachingRulesFunctionTest {
         new FeatureRecord(
             person, "loc-1", MEALS, "nutrition", start, end, ZONE.getId(), meals, 4, 1, 1),
         end - 1);
-    harness.processWatermark(new Watermark(end));
+    // Live data: the wall clock is at the window's end (it never goes back).
+    harness.setProcessingTime(Math.max(harness.getProcessingTime(), end));
   }
 
   private List<CoachingEvent> events() {
@@ -137,11 +138,12 @@ class CoachingRulesFunctionTest {
   }
 
   @Test
-  void anEventDueInQuietHoursIsHeldUntilTheyEndEvenAcrossARestart() throws Exception {
+  void anEventDueInQuietHoursIsHeldUntilTheyEndOnTheWallClockEvenAcrossARestart() throws Exception {
+    harness.setProcessingTime(at(FIRST.plusDays(1), LocalTime.of(23, 0)));
     day(FIRST, 1);
     day(FIRST.plusDays(1), 1); // ends at midnight, inside quiet hours 21:00-08:00
     assertThat(events()).isEmpty();
-    harness.processWatermark(new Watermark(at(FIRST.plusDays(2), LocalTime.of(7, 59))));
+    harness.setProcessingTime(at(FIRST.plusDays(2), LocalTime.of(7, 59)));
     assertThat(events()).isEmpty();
 
     OperatorSubtaskState snapshot = harness.snapshot(1, 1);
@@ -151,7 +153,7 @@ class CoachingRulesFunctionTest {
     harness.initializeState(snapshot);
     harness.open();
 
-    harness.processWatermark(new Watermark(at(FIRST.plusDays(2), LocalTime.of(8, 0))));
+    harness.setProcessingTime(at(FIRST.plusDays(2), LocalTime.of(8, 0)));
     assertThat(events()).hasSize(1);
     CoachingEvent event = events().get(0);
     assertThat(event.ruleId()).isEqualTo("nutrition.few_meals");
@@ -159,7 +161,8 @@ class CoachingRulesFunctionTest {
     assertThat(event.ts())
         .isEqualTo(Instant.ofEpochMilli(at(FIRST.plusDays(2), LocalTime.of(8, 0))));
     // Nothing is left waiting.
-    harness.processWatermark(new Watermark(Long.MAX_VALUE));
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+    harness.setProcessingTime(at(FIRST.plusDays(9), LocalTime.NOON));
     assertThat(events()).hasSize(1);
   }
 
@@ -181,7 +184,6 @@ class CoachingRulesFunctionTest {
     harness.setProcessingTime(at(FIRST.plusDays(2), LocalTime.of(9, 0)));
     day(FIRST, 1);
     day(FIRST.plusDays(1), 1);
-    harness.processWatermark(new Watermark(at(FIRST.plusDays(2), LocalTime.of(8, 0))));
 
     assertThat(events()).singleElement().satisfies(e -> assertThat(e.deliveredLate()).isFalse());
   }
