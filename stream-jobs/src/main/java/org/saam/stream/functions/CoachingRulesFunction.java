@@ -29,9 +29,8 @@ import org.saam.stream.records.FeatureRecord;
 
 /**
  * Per person, runs the coaching rules over the person's features as their windows close, and sends
- * each event when it is due: at once, or when the person's quiet hours end on the wall clock (a
- * processing-time timer, kept in state across restarts: the person is not to be woken at night,
- * whatever any home's clock says).
+ * each event when it is due: at once, or when the person's quiet hours end (an event-time timer, so
+ * a replay of old data behaves like live data).
  *
  * <p>An event whose window ended longer ago than {@code lateAfter} (wall clock: a home that
  * uploaded days of backlog) is marked {@code delivered_late} and sent at once, not held: the log
@@ -128,12 +127,12 @@ public final class CoachingRulesFunction
           continue;
         }
         CoachingEventRecord record = CoachingEventRecord.of(event.get());
-        if (record.tsMillis() <= wallNow) {
+        if (record.tsMillis() <= ctx.timerService().currentWatermark()) {
           out.collect(record);
         } else {
           heldForQuietHours.inc();
           waiting.put(record.eventId(), record.json());
-          ctx.timerService().registerProcessingTimeTimer(record.tsMillis());
+          ctx.timerService().registerEventTimeTimer(record.tsMillis());
         }
       }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -52,7 +53,7 @@ import org.saam.stream.sources.RawMessageDeserializer;
  * The {@code sensor-pipeline} streaming job.
  *
  * <pre>
- * read readings queue -> parse readings -> limit source rates -> join person
+ * read readings queue -> parse readings -> limit source rates -> event time -> join person
  *   -> route join failures -> write measurements
  *                             |  |                                 +-> compute features -> write features
  *                             |  |                                       +-> apply coaching rules -> kafka, app, index
@@ -156,10 +157,18 @@ public final class SensorPipelineJob {
             .name("limit source rates")
             .uid("limit-source-rates");
 
-    // No global watermark: feature windows run on each home's own time, coaching holds on the
-    // wall clock (see PersonFeatureWindows, CoachingRulesFunction).
+    DataStream<MeasuredReading> timed =
+        limited
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<MeasuredReading>forBoundedOutOfOrderness(
+                        options.outOfOrderness())
+                    .withTimestampAssigner((reading, previous) -> reading.tsMillis())
+                    .withIdleness(options.idleness()))
+            .name("event time")
+            .uid("event-time");
+
     SingleOutputStreamOperator<MeasuredReading> attributed =
-        joinPerson(limited, assignments, options);
+        joinPerson(timed, assignments, options);
 
     attributed.sinkTo(measurements).name("write measurements").uid("write-measurements");
 

@@ -43,7 +43,7 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * <tr><td>--event-time.quiet-after-ms</td><td>259200000</td><td>after this without a reading a home's open feature windows are emitted as they are and its state is cleared</td></tr>
  * <tr><td>--coaching.late-after-ms</td><td>86400000</td><td>an event whose window ended longer ago than this is marked delivered_late and not pushed to the app</td></tr>
  * <tr><td>--features.allowed-lateness-ms</td><td>7200000</td><td>how long after a window's end late readings still update its features</td></tr>
- * <tr><td>--watermark.idleness-ms</td><td>60000</td><td>no effect since each home has its own time (see --event-time.idle-timeout-ms); accepted so old submissions still start</td></tr>
+ * <tr><td>--watermark.idleness-ms</td><td>60000</td><td>after this without data a source split stops holding back the watermark</td></tr>
  * <tr><td>--coaching.enabled</td><td>true</td><td>run the coaching rules and send events</td></tr>
  * <tr><td>--coaching.rules</td><td>the built-in rules</td><td>a coaching-rules YAML file to use instead</td></tr>
  * <tr><td>--kafka.bootstrap</td><td>127.0.0.1:9092</td><td>Kafka brokers</td></tr>

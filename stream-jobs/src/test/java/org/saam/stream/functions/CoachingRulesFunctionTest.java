@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,8 +75,7 @@ class CoachingRulesFunctionTest {
             coverage,
             1),
         end - 1);
-    // Live data: the wall clock is at the window's end (it never goes back).
-    harness.setProcessingTime(Math.max(harness.getProcessingTime(), end));
+    harness.processWatermark(new Watermark(end));
   }
 
   private void day(LocalDate date, double meals) throws Exception {
@@ -85,8 +85,7 @@ class CoachingRulesFunctionTest {
         new FeatureRecord(
             person, "loc-1", MEALS, "nutrition", start, end, ZONE.getId(), meals, 4, 1, 1),
         end - 1);
-    // Live data: the wall clock is at the window's end (it never goes back).
-    harness.setProcessingTime(Math.max(harness.getProcessingTime(), end));
+    harness.processWatermark(new Watermark(end));
   }
 
   private List<CoachingEvent> events() {
@@ -138,12 +137,11 @@ class CoachingRulesFunctionTest {
   }
 
   @Test
-  void anEventDueInQuietHoursIsHeldUntilTheyEndOnTheWallClockEvenAcrossARestart() throws Exception {
-    harness.setProcessingTime(at(FIRST.plusDays(1), LocalTime.of(23, 0)));
+  void anEventDueInQuietHoursIsHeldUntilTheyEndEvenAcrossARestart() throws Exception {
     day(FIRST, 1);
     day(FIRST.plusDays(1), 1); // ends at midnight, inside quiet hours 21:00-08:00
     assertThat(events()).isEmpty();
-    harness.setProcessingTime(at(FIRST.plusDays(2), LocalTime.of(7, 59)));
+    harness.processWatermark(new Watermark(at(FIRST.plusDays(2), LocalTime.of(7, 59))));
     assertThat(events()).isEmpty();
 
     OperatorSubtaskState snapshot = harness.snapshot(1, 1);
@@ -153,7 +151,7 @@ class CoachingRulesFunctionTest {
     harness.initializeState(snapshot);
     harness.open();
 
-    harness.setProcessingTime(at(FIRST.plusDays(2), LocalTime.of(8, 0)));
+    harness.processWatermark(new Watermark(at(FIRST.plusDays(2), LocalTime.of(8, 0))));
     assertThat(events()).hasSize(1);
     CoachingEvent event = events().get(0);
     assertThat(event.ruleId()).isEqualTo("nutrition.few_meals");
@@ -161,8 +159,7 @@ class CoachingRulesFunctionTest {
     assertThat(event.ts())
         .isEqualTo(Instant.ofEpochMilli(at(FIRST.plusDays(2), LocalTime.of(8, 0))));
     // Nothing is left waiting.
-    assertThat(harness.numProcessingTimeTimers()).isZero();
-    harness.setProcessingTime(at(FIRST.plusDays(9), LocalTime.NOON));
+    harness.processWatermark(new Watermark(Long.MAX_VALUE));
     assertThat(events()).hasSize(1);
   }
 
@@ -184,6 +181,7 @@ class CoachingRulesFunctionTest {
     harness.setProcessingTime(at(FIRST.plusDays(2), LocalTime.of(9, 0)));
     day(FIRST, 1);
     day(FIRST.plusDays(1), 1);
+    harness.processWatermark(new Watermark(at(FIRST.plusDays(2), LocalTime.of(8, 0))));
 
     assertThat(events()).singleElement().satisfies(e -> assertThat(e.deliveredLate()).isFalse());
   }
