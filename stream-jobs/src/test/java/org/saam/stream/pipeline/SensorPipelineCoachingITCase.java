@@ -287,7 +287,13 @@ class SensorPipelineCoachingITCase {
 
     // Events of day windows end at midnight, inside quiet hours: they are sent at 08:00.
     List<CoachingEvent> quiet = ofRule(inKafka, "test.active_days");
-    assertThat(quiet).isNotEmpty();
+    assertThat(quiet)
+        .as(
+            "day events among %s",
+            inKafka.stream()
+                .map(e -> e.ruleId() + "@" + e.ts() + (e.deliveredLate() ? "(late)" : ""))
+                .toList())
+        .isNotEmpty();
     for (CoachingEvent held : quiet) {
       assertThat(held.ts().atZone(zone).toLocalTime()).isEqualTo(LocalTime.of(8, 0));
       assertThat(held.ts()).isEqualTo(held.evidence().get(1).windowEnd().plus(Duration.ofHours(8)));

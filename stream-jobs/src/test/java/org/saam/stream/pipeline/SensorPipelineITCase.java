@@ -176,8 +176,10 @@ class SensorPipelineITCase {
     waitForSamples(readings);
 
     assertThat(store.sampleCount()).isEqualTo(readings);
-    CommonTestUtils.waitUntilCondition(
-        () -> PipelineRunner.restartsOf(cluster, job.getJobID()) > 0, 100L);
+    PipelineRunner.waitAtMost(
+        Duration.ofMinutes(1),
+        "the injected failure and the restart",
+        () -> PipelineRunner.restartsOf(cluster, job.getJobID()) > 0);
     assertThat(store.sampleCount()).isEqualTo(readings);
   }
 

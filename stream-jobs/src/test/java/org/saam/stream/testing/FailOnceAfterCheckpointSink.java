@@ -5,8 +5,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /**
- * Wraps a sink so that its first subtask fails once, in the first attempt, after it has flushed for
- * at least one checkpoint and then written {@code writesBeforeFailure} more elements. The restarted
+ * Wraps a sink so that a subtask fails once, in the first attempt, after it has flushed for at
+ * least one checkpoint and then written {@code writesBeforeFailure} more elements. Every subtask is
+ * armed, because the stream is keyed by home and a test's one home lands on either. The restarted
  * attempt runs normally. No static state: the attempt number decides.
  */
 public final class FailOnceAfterCheckpointSink<T> implements Sink<T> {
@@ -24,7 +25,7 @@ public final class FailOnceAfterCheckpointSink<T> implements Sink<T> {
   @SuppressWarnings("deprecation") // the connectors implement this variant
   public SinkWriter<T> createWriter(InitContext context) throws IOException {
     SinkWriter<T> writer = delegate.createWriter(context);
-    boolean armed = context.getAttemptNumber() == 0 && context.getSubtaskId() == 0;
+    boolean armed = context.getAttemptNumber() == 0;
     return new SinkWriter<>() {
       private boolean checkpointed;
       private int writesSinceCheckpoint;

@@ -103,4 +103,24 @@ public final class PipelineRunner {
         .getCurrentExecutionAttempt()
         .getAttemptNumber();
   }
+
+  /** A condition that must become true within a time limit, else the test fails saying what. */
+  @FunctionalInterface
+  public interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Waits until {@code condition} holds; fails (instead of hanging the build) after {@code limit}.
+   */
+  public static void waitAtMost(java.time.Duration limit, String what, Condition condition)
+      throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("waited " + limit.toSeconds() + " s for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
 }
