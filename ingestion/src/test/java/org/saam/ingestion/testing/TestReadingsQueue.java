@@ -51,6 +51,13 @@ public final class TestReadingsQueue implements AutoCloseable {
     return queue;
   }
 
+  /** Drops every message waiting in the queue (a test that feeds a second job afresh). */
+  public void purge() throws Exception {
+    try (Channel channel = connection.createChannel()) {
+      channel.queuePurge(queue.queue());
+    }
+  }
+
   public String name() {
     return queue.queue();
   }
