@@ -27,6 +27,9 @@ public final class QuarantineText {
   /** The most bytes of raw text an entry keeps when the message is not kept whole: 64 KiB. */
   public static final int MAX_RAW_BYTES = 64 * 1024;
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private QuarantineText() {}
 
   /** A piece of raw text to store and whether it was cut. */
@@ -50,6 +53,15 @@ public final class QuarantineText {
     return bytes.length <= MAX_RAW_BYTES
         ? new Kept(readingText, false)
         : new Kept(prefix(bytes, MAX_RAW_BYTES), true);
+  }
+
+  /** One reading as the JSON a gateway sends it, for an entry that holds a single reading. */
+  public static String readingJson(String sourceId, java.time.Instant ts, double value) {
+    com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
+    node.put("source_id", sourceId);
+    node.put("ts", ts.toString());
+    node.put("value", value);
+    return node.toString();
   }
 
   /** Hex SHA-256 of the message bytes. */

@@ -1,7 +1,5 @@
 package org.saam.stream.functions;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,8 +61,6 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
   /** Side output: one record per accepted batch, for completeness (seq gap) tracking. */
   public static final OutputTag<BatchReceived> BATCHES =
       new OutputTag<>("batches", TypeInformation.of(BatchReceived.class)) {};
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** At most one stack trace per this many milliseconds reaches the log; all are counted. */
   private static final long INTERNAL_ERROR_LOG_INTERVAL_MILLIS = 60_000;
@@ -280,10 +276,6 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
 
   /** A reading as the JSON a gateway would have sent, for quarantine and replay. */
   private static String readingText(Reading reading) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("source_id", reading.sourceId());
-    node.put("ts", reading.ts().toString());
-    node.put("value", reading.value());
-    return node.toString();
+    return QuarantineText.readingJson(reading.sourceId(), reading.ts(), reading.value());
   }
 }

@@ -1,7 +1,5 @@
 package org.saam.stream.records;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.saam.common.codec.RejectionReason;
@@ -38,7 +36,6 @@ public record RejectedMessage(
     int payloadBytes,
     String payloadSha256,
     long receivedAtMillis) {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * The quarantine entry of one reading refused after parsing (by the rate limit, or because the
@@ -46,11 +43,9 @@ public record RejectedMessage(
    */
   public static RejectedMessage ofReading(
       MeasuredReading reading, RejectionReason reason, String detail, long nowMillis) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("source_id", reading.sourceId());
-    node.put("ts", Instant.ofEpochMilli(reading.tsMillis()).toString());
-    node.put("value", reading.value());
-    String raw = node.toString();
+    String raw =
+        QuarantineText.readingJson(
+            reading.sourceId(), Instant.ofEpochMilli(reading.tsMillis()), reading.value());
     String sha256 = QuarantineText.sha256(raw.getBytes(StandardCharsets.UTF_8));
     String routingKey = org.saam.common.broker.Topics.readingsRoutingKey(reading.locationId());
     return new RejectedMessage(
