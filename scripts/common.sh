@@ -144,6 +144,8 @@ spawn() {
   mkdirs
   setsid nohup "$@" >>"$SAAM_LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$SAAM_RUN/$name.pid"
+  # Not a job of this shell: its end (a crash, a kill) is for ./saam status, not a shell notice.
+  disown "$!" 2>/dev/null || true
 }
 
 # Stops a recorded process: TERM, then KILL after the grace period. Only the recorded PID is
@@ -232,6 +234,17 @@ jar_of() {
     user-service) printf '%s\n' "$SAAM_ROOT/user-service/target/saam-user-service-$SAAM_VERSION-app.jar" ;;
     feature-views) printf '%s\n' "$SAAM_ROOT/feature-views/target/saam-feature-views-$SAAM_VERSION-app.jar" ;;
   esac
+}
+
+# A private copy of a module's jar for a long-running server: a rebuild (mvn verify repackages
+# every jar) must not rewrite the jar under a running JVM, which then fails to load its classes.
+running_jar_of() {
+  local jar copy
+  jar=$(jar_of "$1")
+  copy="$SAAM_STATE/run/$(basename "$jar")"
+  mkdir -p "$SAAM_STATE/run"
+  cp "$jar" "$copy.tmp" && mv "$copy.tmp" "$copy"
+  printf '%s\n' "$copy"
 }
 
 # Builds the named modules if their jars are missing.

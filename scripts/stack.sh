@@ -1,7 +1,7 @@
 # The local stack: every server the platform uses, on 127.0.0.1, installed and started by this
 # script, stopped by recorded PID. Sourced by ./saam.
 
-ALL_COMPONENTS=(rabbitmq redis postgres mongo kafka elasticsearch keycloak flink user-service feature-views)
+ALL_COMPONENTS=(rabbitmq redis postgres mongo kafka elasticsearch keycloak flink user-service feature-views prometheus)
 
 ES_VERSION="8.19.4"
 KEYCLOAK_VERSION="26.5.6"
@@ -24,6 +24,7 @@ component_port() {
     flink) echo 8081 ;;
     user-service) echo 8090 ;;
     feature-views) echo 8091 ;;
+    prometheus) echo 9090 ;;
   esac
 }
 
@@ -39,6 +40,14 @@ check_component_name() {
   local c
   for c in "${ALL_COMPONENTS[@]}"; do [ "$c" = "$1" ] && return 0; done
   die "unknown component '$1'; components: ${ALL_COMPONENTS[*]}"
+}
+
+component_partly_running() {
+  local process
+  for process in $(component_processes "$1"); do
+    recorded_pid "$process" >/dev/null && return 0
+  done
+  return 1
 }
 
 component_running() {
@@ -122,10 +131,13 @@ start_rabbitmq() {
         "ssl_options.fail_if_no_peer_cert = false" \
         "management.tcp.ip = 127.0.0.1" \
         "management.tcp.port = 15672" \
+        "prometheus.tcp.ip = 127.0.0.1" \
+        "prometheus.tcp.port = 15692" \
+        "prometheus.return_per_object_metrics = true" \
         "mqtt.exchange = amq.topic" \
         "log.file.level = info"
     } >"$RABBITMQ_CONFIG_FILE"
-    "$(rabbit_bin rabbitmq-plugins)" enable --offline rabbitmq_mqtt rabbitmq_management \
+    "$(rabbit_bin rabbitmq-plugins)" enable --offline rabbitmq_mqtt rabbitmq_management rabbitmq_prometheus \
       >>"$SAAM_LOGS/rabbitmq.log" 2>&1
     spawn rabbitmq "$(rabbit_bin rabbitmq-server)"
   )
@@ -173,6 +185,8 @@ after_start_rabbitmq() {
   ensure_rabbitmq_admin
   java -jar "$(jar_of ingestion)" topology >>"$SAAM_LOGS/rabbitmq.log" 2>&1 ||
     { tail -5 "$SAAM_LOGS/rabbitmq.log" >&2; die "rabbitmq: could not declare the readings topology"; }
+  # A test run restarts the broker (SimulatorBrokerRestartITCase): keep its lifted binding lifted.
+  if [ -f "$SAAM_RUN/readings-binding.lifted" ]; then readings_binding lift; fi
 }
 
 stop_rabbitmq() {
@@ -268,7 +282,7 @@ stop_postgres() {
 install_mongo() { ensure_built local-stack; }
 
 start_mongo() {
-  spawn mongo java -Xms256m -Xmx4g -jar "$(jar_of local-stack)" mongo-server --host 127.0.0.1 --port 27017
+  spawn mongo java -Xms256m -Xmx4g -jar "$(running_jar_of local-stack)" mongo-server --host 127.0.0.1 --port 27017
 }
 
 ready_mongo() { port_open 27017; }
@@ -443,10 +457,19 @@ rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1
 rest.port: 8081
 blob.server.port: 6124
-taskmanager.rpc.port: 6122
+# Any free port: a TaskManager started again after a crash must not reuse its predecessor's
+# address, which the JobManager's RPC system may still hold (it then drops the newcomer's
+# registration until the old association times out).
+taskmanager.rpc.port: 0
 state.backend.type: hashmap
 execution.checkpointing.dir: file://$data/checkpoints
 execution.checkpointing.savepoint-dir: file://$data/savepoints
+# Checkpoints outlive a job that is cancelled or fails (or whose cluster dies), so that
+# ./saam jobs resume can start it again with its state: a deployment setting, like the storage.
+execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION
+execution.checkpointing.num-retained: 3
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: 9249-9250
 web.upload.dir: $data/uploads
 io.tmp.dirs: $data/tmp
 EOF
@@ -502,6 +525,10 @@ start_flink() {
 ready_flink() {
   curl -fsS http://127.0.0.1:8081/overview | jq -e '.taskmanagers >= 1 and ."slots-total" >= 4' >/dev/null
 }
+ready_flink-jobmanager() { curl -fsS http://127.0.0.1:8081/overview >/dev/null; }
+ready_flink-taskmanager() {
+  curl -fsS http://127.0.0.1:8081/taskmanagers | jq -e '.taskmanagers | length >= 1' >/dev/null
+}
 
 stop_flink() {
   stop_pid flink-taskmanager 30
@@ -514,7 +541,7 @@ stop_flink() {
 install_user_service() { ensure_built user-service; }
 
 start_user_service() {
-  spawn user-service java -Xmx512m -jar "$(jar_of user-service)"
+  spawn user-service java -Xmx512m -jar "$(running_jar_of user-service)"
 }
 
 ready_user_service() { curl -fsS http://127.0.0.1:8090/health >/dev/null; }
@@ -526,7 +553,7 @@ stop_user_service() { stop_pid user-service 20; }
 install_feature_views() { ensure_built feature-views; }
 
 start_feature_views() {
-  spawn feature-views java -Xmx512m -jar "$(jar_of feature-views)"
+  spawn feature-views java -Xmx512m -jar "$(running_jar_of feature-views)"
 }
 
 ready_feature_views() { curl -fsS http://127.0.0.1:8091/health >/dev/null; }
@@ -550,6 +577,33 @@ component_log() {
   esac
 }
 
+# ---------------------------------------------------------------------------------------------
+# Prometheus (Debian's package) scraping the stack: Flink's JobManager and TaskManager reporters,
+# RabbitMQ's rabbitmq_prometheus, the services' /metrics; the alerting rules of ops/prometheus/.
+
+install_prometheus() { ensure_packages prometheus; }
+
+start_prometheus() {
+  local dir="$SAAM_DATA/prometheus"
+  mkdir -p "$dir/data"
+  sed "s|@RULES@|$SAAM_ROOT/ops/prometheus/alerts.yml|" "$SAAM_ROOT/ops/prometheus/prometheus.yml" \
+    >"$dir/prometheus.yml"
+  spawn prometheus prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --storage.tsdb.retention.time=7d --web.listen-address=127.0.0.1:9090 \
+    --web.console.templates="$SAAM_ROOT/ops/prometheus/consoles" \
+    --web.console.libraries=/usr/share/prometheus/console_libraries
+}
+
+ready_prometheus() { curl -fsS http://127.0.0.1:9090/-/ready >/dev/null; }
+stop_prometheus() { stop_pid prometheus 20; }
+
+# The alerting rules are valid and behave as their unit tests say (promtool, from the package).
+check_alert_rules() {
+  install_prometheus
+  step "alerting rules: promtool check rules and promtool test rules"
+  (cd "$SAAM_ROOT/ops/prometheus" && promtool check rules alerts.yml && promtool test rules alerts.test.yml)
+}
+
 # Starts one component unless it is running; fails naming it, with its log, if it is not ready.
 up_component() {
   local c="$1" start=$SECONDS port
@@ -558,7 +612,8 @@ up_component() {
     return 0
   fi
   for port in $(component_port "$c"); do
-    if port_open "$port" && ! component_running "$c"; then
+    # A component of several processes (flink) may be partly up: its port is then its own.
+    if port_open "$port" && ! component_partly_running "$c"; then
       die "$c: port $port on 127.0.0.1 is taken by a process ./saam did not start; stop it or free the port"
     fi
   done
@@ -600,11 +655,28 @@ stack_down() {
 }
 
 stack_status() {
-  local c process pid state ports pids
+  local c process pid state ports
   mkdirs
-  printf '%-14s %-5s %-18s %s\n' COMPONENT STATE PORTS PIDS
+  printf '%-18s %-5s %-18s %s\n' COMPONENT STATE PORTS PIDS
   for c in "${ALL_COMPONENTS[@]}"; do
-    pids=""
+    if [ "$c" = flink ]; then
+      # Two processes that fail on their own: each gets its line (./saam up flink starts the one
+      # that is down and leaves the other alone).
+      for process in flink-jobmanager flink-taskmanager; do
+        if pid=$(recorded_pid "$process"); then
+          state="${C_GREEN}up${C_OFF}  "
+          "ready_$process" >/dev/null 2>&1 || state="${C_RED}sick${C_OFF}"
+        else
+          state="${C_RED}down${C_OFF}"
+          pid=""
+        fi
+        ports=""
+        [ "$process" = flink-jobmanager ] && ports=8081
+        printf '%-18s %s %-18s %s\n' "$process" "$state" "$ports" "$pid"
+      done
+      continue
+    fi
+    local pids=""
     state="${C_GREEN}up${C_OFF}  "
     for process in $(component_processes "$c"); do
       if pid=$(recorded_pid "$process"); then
@@ -617,7 +689,7 @@ stack_status() {
       state="${C_RED}sick${C_OFF}"
     fi
     ports=$(component_port "$c" | tr ' ' ',')
-    printf '%-14s %s %-18s %s\n' "$c" "$state" "$ports" "${pids# }"
+    printf '%-18s %s %-18s %s\n' "$c" "$state" "$ports" "${pids# }"
   done
 }
 

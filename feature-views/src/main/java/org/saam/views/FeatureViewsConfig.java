@@ -3,6 +3,7 @@ package org.saam.views;
 import java.time.Duration;
 import java.util.Map;
 import org.saam.common.config.Environment;
+import org.saam.common.realm.RealmNames;
 
 /**
  * Configuration from the environment, validated before the port opens.
@@ -44,7 +45,7 @@ public record FeatureViewsConfig(
   }
 
   public String realmUrl() {
-    return keycloakUrl.replaceAll("/+$", "") + "/realms/saam";
+    return RealmNames.realmUrl(keycloakUrl);
   }
 
   public FeatureViewsConfig withPort(int value) {

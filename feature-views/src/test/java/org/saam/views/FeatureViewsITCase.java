@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import java.net.URI;
@@ -14,11 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.bson.Document;
+import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
+import org.saam.common.realm.RealmNames;
+import org.saam.common.store.MeasurementBuckets;
 import org.saam.identity.realm.RealmProvisioner;
-import org.saam.identity.realm.SaamRealm;
 import org.saam.identity.testing.KeycloakTokens;
-import org.saam.views.query.Blocking;
+import org.saam.servicekit.reactive.Publishers;
 
 /**
  * The query service against the MongoDB-wire server and real Keycloak tokens. Measurement buckets
@@ -54,28 +56,23 @@ class FeatureViewsITCase {
   static void seedAndStart() throws Exception {
     database = "saam_views_it_" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
     mongo = MongoClients.create("mongodb://127.0.0.1:27017");
-    var measurements = mongo.getDatabase(database).getCollection("measurements");
-    List<Document> buckets = new ArrayList<>();
+    var measurements =
+        mongo
+            .getDatabase(database)
+            .getCollection(MeasurementBuckets.COLLECTION, BsonDocument.class);
+    List<UpdateOneModel<BsonDocument>> samples = new ArrayList<>();
     for (int hour = 0; hour < 6; hour++) {
       long start = DAY.toEpochMilli() + hour * 3_600_000L;
-      Document movement = new Document();
-      Document presence = new Document();
-      double min = Double.MAX_VALUE;
-      double max = -Double.MAX_VALUE;
+      String user = hour < 3 ? PERSON : OTHER;
       for (int minute = 0; minute < 60; minute += 5) {
         long ts = start + minute * 60_000L;
         double value = (hour * 7 + minute) % 40;
-        movement.append(String.valueOf(ts), value);
-        presence.append(String.valueOf(ts + 1000), hour < 4 ? 1.0 : 0.0);
+        samples.add(sample("bed.movement", user, ts, value));
+        samples.add(sample("bed.presence", user, ts + 1000, hour < 4 ? 1.0 : 0.0));
         SAMPLES.add(new double[] {ts, value});
-        min = Math.min(min, value);
-        max = Math.max(max, value);
       }
-      String user = hour < 3 ? PERSON : OTHER;
-      buckets.add(bucket("bed.movement", start, user, movement, min, max));
-      buckets.add(bucket("bed.presence", start, user, presence, 0, 1));
     }
-    Blocking.await(measurements.insertMany(buckets));
+    Publishers.await(measurements.bulkWrite(samples));
     service =
         FeatureViewsService.start(
             FeatureViewsConfig.fromEnvironment(Map.of())
@@ -85,23 +82,18 @@ class FeatureViewsITCase {
     scientist = KeycloakTokens.demoToken("data-scientist", "openid sensorapi");
   }
 
-  private static Document bucket(
-      String source, long hour, String user, Document samples, double min, double max) {
-    return new Document("_id", LOCATION + "|" + source + "|" + hour / 1000 + "|" + user)
-        .append("location_id", LOCATION)
-        .append("user_id", user)
-        .append("source_id", source)
-        .append("device", "microhub_bed")
-        .append("hour", new Date(hour))
-        .append("samples", samples)
-        .append("min", min)
-        .append("max", max);
+  /** One sample, written as the pipeline writes it. */
+  private static UpdateOneModel<BsonDocument> sample(
+      String source, String user, long ts, double value) {
+    MeasurementBuckets.SampleUpsert upsert =
+        MeasurementBuckets.sampleUpsert(LOCATION, user, source, "microhub_bed", ts, value);
+    return new UpdateOneModel<>(upsert.filter(), upsert.update(), new UpdateOptions().upsert(true));
   }
 
   @AfterAll
   static void stop() {
     service.close();
-    Blocking.await(mongo.getDatabase(database).drop());
+    Publishers.await(mongo.getDatabase(database).drop());
     mongo.close();
   }
 
@@ -196,12 +188,12 @@ class FeatureViewsITCase {
         scientist);
 
     var elasticsearch =
-        org.saam.identity.tokenlog.Elasticsearch.client(KeycloakTokens.elasticsearchUrl());
-    elasticsearch.indices().refresh(r -> r.index(org.saam.identity.audit.AuditLog.INDEX));
+        org.saam.common.elasticsearch.Elasticsearch.client(KeycloakTokens.elasticsearchUrl());
+    elasticsearch.indices().refresh(r -> r.index(org.saam.servicekit.audit.AuditLog.INDEX));
     var found =
         elasticsearch.search(
             s ->
-                s.index(org.saam.identity.audit.AuditLog.INDEX)
+                s.index(org.saam.servicekit.audit.AuditLog.INDEX)
                     .size(1000)
                     .sort(
                         o ->
@@ -231,7 +223,11 @@ class FeatureViewsITCase {
 
   @Test
   void everyDocumentedEndpointAnswers() throws Exception {
-    for (String endpoint : FeatureViewsService.ENDPOINTS) {
+    var document =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(get("/openapi.json", scientist).body());
+    assertThat(document.get("paths").size()).isGreaterThan(5);
+    for (String endpoint : (Iterable<String>) () -> document.get("paths").fieldNames()) {
       String path = endpoint.replace("{view}", "microhub_bed");
       HttpResponse<String> response = get(path, scientist);
       assertThat(response.statusCode()).as(path).isNotEqualTo(404);
@@ -317,7 +313,7 @@ class FeatureViewsITCase {
   void participantReadsOwnDataOnly() throws Exception {
     String username = "it-participant-" + UUID.randomUUID().toString().substring(0, 8);
     try (Keycloak admin = KeycloakTokens.admin()) {
-      var realm = admin.realm(SaamRealm.REALM);
+      var realm = admin.realm(RealmNames.REALM);
       UserRepresentation user = new UserRepresentation();
       user.setUsername(username);
       user.setEnabled(true);
@@ -341,7 +337,7 @@ class FeatureViewsITCase {
       try {
         String token =
             KeycloakTokens.passwordGrant(
-                    SaamRealm.CLI_CLIENT, username, "it-pass-1", "openid sensorapi")
+                    RealmNames.CLI_CLIENT, username, "it-pass-1", "openid sensorapi")
                 .get("access_token")
                 .asText();
         String own =

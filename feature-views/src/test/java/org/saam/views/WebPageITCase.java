@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import java.nio.file.Files;
@@ -11,11 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.bson.Document;
+import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,10 +32,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.saam.common.realm.RealmNames;
+import org.saam.common.store.MeasurementBuckets;
 import org.saam.identity.realm.RealmProvisioner;
-import org.saam.identity.realm.SaamRealm;
 import org.saam.identity.testing.KeycloakTokens;
-import org.saam.views.query.Blocking;
+import org.saam.servicekit.reactive.Publishers;
 
 /**
  * The web page in headless Chromium: signs in through Keycloak (authorization code with PKCE),
@@ -56,26 +58,26 @@ class WebPageITCase {
   static void start() throws Exception {
     database = "saam_web_it_" + UUID.randomUUID().toString().substring(0, 8);
     mongo = MongoClients.create("mongodb://127.0.0.1:27017");
-    List<Document> buckets = new ArrayList<>();
+    List<UpdateOneModel<BsonDocument>> buckets = new ArrayList<>();
     for (int hour = 0; hour < 3; hour++) {
       long start = DAY.toEpochMilli() + hour * 3_600_000L;
-      Document samples = new Document();
       for (int minute = 0; minute < 60; minute += 10) {
         long ts = start + minute * 60_000L;
         long value = (hour * 13 + minute) % 50;
-        samples.append(String.valueOf(ts), (double) value);
+        MeasurementBuckets.SampleUpsert upsert =
+            MeasurementBuckets.sampleUpsert(
+                LOCATION, null, "bed.movement", "microhub_bed", ts, (double) value);
+        buckets.add(
+            new UpdateOneModel<>(
+                upsert.filter(), upsert.update(), new UpdateOptions().upsert(true)));
         SAMPLES.add(new long[] {ts, value});
       }
-      buckets.add(
-          new Document("_id", LOCATION + "|bed.movement|" + start / 1000 + "|-")
-              .append("location_id", LOCATION)
-              .append("user_id", null)
-              .append("source_id", "bed.movement")
-              .append("device", "microhub_bed")
-              .append("hour", new Date(start))
-              .append("samples", samples));
     }
-    Blocking.await(mongo.getDatabase(database).getCollection("measurements").insertMany(buckets));
+    Publishers.await(
+        mongo
+            .getDatabase(database)
+            .getCollection(MeasurementBuckets.COLLECTION, BsonDocument.class)
+            .bulkWrite(buckets));
 
     String clientId = "it-web-" + UUID.randomUUID().toString().substring(0, 8);
     service =
@@ -95,10 +97,10 @@ class WebPageITCase {
       client.setWebOrigins(List.of(origin));
       client.setAttributes(Map.of("pkce.code.challenge.method", "S256"));
       client.setDefaultClientScopes(
-          List.of("basic", "profile", "email", "roles", "web-origins", SaamRealm.SENSOR_API));
+          List.of("basic", "profile", "email", "roles", "web-origins", RealmNames.SENSOR_API));
       clientUuid =
           RealmProvisioner.createdId(
-              admin.realm(SaamRealm.REALM).clients().create(client), clientId);
+              admin.realm(RealmNames.REALM).clients().create(client), clientId);
     }
 
     ChromeOptions options = new ChromeOptions();
@@ -130,11 +132,11 @@ class WebPageITCase {
     }
     try (Keycloak admin = KeycloakTokens.admin()) {
       if (clientUuid != null) {
-        admin.realm(SaamRealm.REALM).clients().get(clientUuid).remove();
+        admin.realm(RealmNames.REALM).clients().get(clientUuid).remove();
       }
     }
     service.close();
-    Blocking.await(mongo.getDatabase(database).drop());
+    Publishers.await(mongo.getDatabase(database).drop());
     mongo.close();
   }
 

@@ -1,122 +1,146 @@
 package org.saam.identity;
 
-import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
+import org.saam.common.cli.Cli;
+import org.saam.common.elasticsearch.Elasticsearch;
+import org.saam.common.realm.RealmNames;
 import org.saam.identity.realm.RealmProvisioner;
-import org.saam.identity.realm.SaamRealm;
-import org.saam.identity.tokenlog.Elasticsearch;
 import org.saam.identity.tokenlog.TokenLogShipper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Command line of the identity module, called by {@code ./saam identity ...}.
- *
- * <pre>
- * provision    [--keycloak URL] [--admin USER] [--password P] [--no-demo-accounts]
- * ship-tokens  [--keycloak URL] [--admin USER] [--password P] [--elasticsearch URL] [--every SECONDS]
- * </pre>
- *
- * The admin password may also come from {@code SAAM_KEYCLOAK_ADMIN_PASSWORD}.
+ * Command line of the identity module, called by {@code ./saam identity ...}: {@code provision} and
+ * {@code ship-tokens}. Exit codes: see {@link Cli}.
  */
-public final class IdentityCommand {
-  private static final String USAGE =
-      """
-      usage: saam-identity <command> [options]
-        provision     create or update the realm 'saam' (idempotent) and the demo accounts
-                      --keycloak http://127.0.0.1:8180  --admin admin  --password admin
-                      --no-demo-accounts true
-        ship-tokens   copy Keycloak token events into Elasticsearch saam-token-log
-                      --elasticsearch http://127.0.0.1:9200  --every 0 (seconds; 0 = once)
-      """;
-
-  private IdentityCommand() {}
+@Command(
+    name = "saam-identity",
+    mixinStandardHelpOptions = true,
+    description = "The Keycloak realm 'saam' as code, and the issued-token log.",
+    subcommands = {IdentityCommand.Provision.class, IdentityCommand.ShipTokens.class})
+public final class IdentityCommand implements Runnable {
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(Cli.run(new IdentityCommand(), args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("help")) {
-      out.print(USAGE);
-      return args.length == 0 ? 2 : 0;
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "name a command: provision or ship-tokens");
+  }
+
+  /** How the tool signs in to Keycloak's master realm. */
+  static final class KeycloakAdmin {
+    @Option(
+        names = "--keycloak",
+        defaultValue = "http://127.0.0.1:8180",
+        description = "Keycloak (default: ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(
+        names = "--admin",
+        defaultValue = "admin",
+        description = "master-realm administrator (default: ${DEFAULT-VALUE})")
+    String user;
+
+    @Option(
+        names = "--password",
+        defaultValue = "${env:SAAM_KEYCLOAK_ADMIN_PASSWORD:-admin}",
+        description = "their password (default: env SAAM_KEYCLOAK_ADMIN_PASSWORD, else admin)")
+    String password;
+
+    Keycloak connect() {
+      return KeycloakBuilder.builder()
+          .serverUrl(url)
+          .realm("master")
+          .clientId("admin-cli")
+          .username(user)
+          .password(password)
+          .build();
     }
-    Map<String, String> options;
-    try {
-      options = options(args);
-    } catch (IllegalArgumentException e) {
-      err.println("saam-identity: " + e.getMessage());
-      err.print(USAGE);
-      return 2;
-    }
-    try (Keycloak admin = admin(options)) {
-      switch (args[0]) {
-        case "provision" -> {
-          List<String> changes =
-              new RealmProvisioner(admin, System.getenv())
-                  .provision(!options.containsKey("no-demo-accounts"));
-          changes.forEach(change -> out.println("  " + change));
-          out.println(
-              changes.isEmpty()
-                  ? "realm '" + SaamRealm.REALM + "' is up to date"
-                  : "realm '" + SaamRealm.REALM + "' provisioned (" + changes.size() + " changes)");
-        }
-        case "ship-tokens" -> {
-          TokenLogShipper shipper =
-              new TokenLogShipper(
-                  admin.realm(SaamRealm.REALM),
-                  Elasticsearch.client(
-                      options.getOrDefault("elasticsearch", "http://127.0.0.1:9200")));
-          long every = Long.parseLong(options.getOrDefault("every", "0"));
-          do {
-            int shipped = shipper.shipOnce();
-            out.println("shipped " + shipped + " token events to " + TokenLogShipper.INDEX);
-            if (every > 0) {
-              Thread.sleep(Duration.ofSeconds(every).toMillis());
-            }
-          } while (every > 0);
-        }
-        default -> {
-          err.println("saam-identity: unknown command '" + args[0] + "'");
-          err.print(USAGE);
-          return 2;
-        }
+  }
+
+  @Command(
+      name = "provision",
+      mixinStandardHelpOptions = true,
+      description = "Create or update the realm 'saam' (idempotent) and the demo accounts.")
+  static final class Provision implements Callable<Integer> {
+    @Mixin KeycloakAdmin keycloak;
+
+    @Option(
+        names = "--no-demo-accounts",
+        arity = "0..1",
+        description = "do not create the demo accounts of the local stack")
+    boolean noDemoAccounts;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Keycloak admin = keycloak.connect()) {
+        List<String> changes =
+            new RealmProvisioner(admin, System.getenv()).provision(!noDemoAccounts);
+        var out = spec.commandLine().getOut();
+        changes.forEach(change -> out.println("  " + change));
+        out.println(
+            changes.isEmpty()
+                ? "realm '" + RealmNames.REALM + "' is up to date"
+                : "realm '" + RealmNames.REALM + "' provisioned (" + changes.size() + " changes)");
       }
-      return 0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    } catch (Exception e) {
-      err.println("saam-identity: " + args[0] + " failed: " + e.getMessage());
-      return 1;
+      return Cli.OK;
     }
   }
 
-  private static Keycloak admin(Map<String, String> options) {
-    return KeycloakBuilder.builder()
-        .serverUrl(options.getOrDefault("keycloak", "http://127.0.0.1:8180"))
-        .realm("master")
-        .clientId("admin-cli")
-        .username(options.getOrDefault("admin", "admin"))
-        .password(
-            options.getOrDefault(
-                "password", System.getenv().getOrDefault("SAAM_KEYCLOAK_ADMIN_PASSWORD", "admin")))
-        .build();
-  }
+  @Command(
+      name = "ship-tokens",
+      mixinStandardHelpOptions = true,
+      description = "Copy Keycloak token events into Elasticsearch " + TokenLogShipper.INDEX + ".")
+  static final class ShipTokens implements Callable<Integer> {
+    @Mixin KeycloakAdmin keycloak;
 
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected an option, got '" + args[i] + "'");
+    @Option(
+        names = "--elasticsearch",
+        defaultValue = "http://127.0.0.1:9200",
+        description = "Elasticsearch (default: ${DEFAULT-VALUE})")
+    String elasticsearch;
+
+    @Option(
+        names = "--every",
+        defaultValue = "0",
+        description =
+            "ship again every this many seconds; 0 ships once (default: ${DEFAULT-VALUE})")
+    long everySeconds;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (everySeconds < 0) {
+        throw new IllegalArgumentException("--every must not be negative, was " + everySeconds);
       }
-      String key = args[i].substring(2);
-      boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
-      options.put(key, flag ? "true" : args[++i]);
+      try (Keycloak admin = keycloak.connect()) {
+        TokenLogShipper shipper =
+            new TokenLogShipper(admin.realm(RealmNames.REALM), Elasticsearch.client(elasticsearch));
+        do {
+          int shipped = shipper.shipOnce();
+          spec.commandLine()
+              .getOut()
+              .println("shipped " + shipped + " token events to " + TokenLogShipper.INDEX);
+          if (everySeconds > 0) {
+            Thread.sleep(Duration.ofSeconds(everySeconds).toMillis());
+          }
+        } while (everySeconds > 0);
+      }
+      return Cli.OK;
     }
-    return options;
   }
 }

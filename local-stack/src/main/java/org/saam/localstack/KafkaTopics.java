@@ -13,21 +13,17 @@ import org.apache.kafka.common.errors.TopicExistsException;
 final class KafkaTopics {
   private KafkaTopics() {}
 
-  /** Creates {@code --name} unless it exists; returns what happened, for the log. */
-  static String ensure(Map<String, String> options) throws InterruptedException {
-    String name = options.get("name");
+  /** Creates topic {@code name} unless it exists; returns what happened, for the log. */
+  static String ensure(String name, int partitions, long retentionDays, String bootstrap)
+      throws InterruptedException {
     if (name == null || !name.matches("[a-zA-Z0-9._-]{1,249}")) {
       throw new IllegalArgumentException("kafka-topic needs --name with letters, digits, . _ -");
     }
-    int partitions = Integer.parseInt(options.getOrDefault("partitions", "3"));
-    long retentionDays = Long.parseLong(options.getOrDefault("retention-days", "365"));
     if (partitions < 1 || retentionDays < 1) {
       throw new IllegalArgumentException("--partitions and --retention-days must be at least 1");
     }
     Properties props = new Properties();
-    props.put(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        options.getOrDefault("bootstrap", "127.0.0.1:9092"));
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(props)) {
       NewTopic topic =
           new NewTopic(name, partitions, (short) 1)

@@ -6,79 +6,312 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.json.JsonWriterSettings;
+import org.saam.common.cli.Cli;
+import org.saam.common.store.MeasurementBuckets;
+import org.saam.common.store.QuarantineEntry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Tools of the local stack, called by {@code ./saam}.
- *
- * <pre>
- * mongo-server     [--host 127.0.0.1] [--port 27017]   serve the MongoDB wire protocol until stopped
- * count-samples    [--from INSTANT --minutes M] [--locations L1,L2]   stored samples
- * count-quarantine [--locations L1,L2]                 documents in quarantine
- * show-bucket      --location L --source S             the newest measurement bucket, as JSON
- * kafka-topic      --name T [--partitions 3] [--retention-days 365] [--bootstrap 127.0.0.1:9092]
- *                  create a topic if it does not exist (idempotent)
- * common options:  --uri mongodb://127.0.0.1:27017  --database saam
- * </pre>
+ * Tools of the local stack, called by {@code ./saam}: the MongoDB-wire server, counts and a bucket
+ * of the store for the demo's checks, and Kafka topic creation. Exit codes: see {@link Cli}.
  *
  * <p>The MongoDB-wire server is mongo-java-server with its memory backend: no {@code mongod} can be
  * installed on the development machines. Its data lives as long as the process. Production runs a
  * MongoDB replica set; the platform uses only operations both support.
  */
-public final class StackCommand {
-  private static final String USAGE =
-      """
-      usage: saam-local-stack <command> [options]
-        mongo-server      [--host 127.0.0.1] [--port 27017]
-        count-samples     [--from INSTANT --minutes M] [--locations L1,L2]
-        count-quarantine  [--locations L1,L2]
-        show-bucket       --location L --source S
-        kafka-topic       --name T [--partitions 3] [--retention-days 365] [--bootstrap 127.0.0.1:9092]
-        (MongoDB commands take --uri mongodb://127.0.0.1:27017 and --database saam)
-      """;
+@Command(
+    name = "saam-local-stack",
+    mixinStandardHelpOptions = true,
+    description = "Tools of the local stack.",
+    subcommands = {
+      StackCommand.ServeMongo.class,
+      StackCommand.CountSamples.class,
+      StackCommand.CountQuarantine.class,
+      StackCommand.ShowBucket.class,
+      StackCommand.KafkaTopic.class,
+      StackCommand.BackupMongo.class,
+      StackCommand.RestoreMongo.class,
+      StackCommand.BackupTopic.class,
+      StackCommand.RestoreTopic.class
+    })
+public final class StackCommand implements Runnable {
+  @Spec CommandSpec spec;
 
-  private StackCommand() {}
-
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
-    String command = args.length == 0 ? "help" : args[0];
-    Map<String, String> options;
-    try {
-      options = options(args);
-      switch (command) {
-        case "mongo-server" ->
-            serveMongo(
-                options.getOrDefault("host", "127.0.0.1"),
-                Integer.parseInt(options.getOrDefault("port", "27017")),
-                out);
-        case "count-samples" -> out.println(countSamples(options));
-        case "count-quarantine" -> out.println(countQuarantine(options));
-        case "show-bucket" -> out.println(showBucket(options));
-        case "kafka-topic" -> out.println(KafkaTopics.ensure(options));
-        case "help", "--help" -> out.print(USAGE);
-        default -> throw new IllegalArgumentException("unknown command '" + command + "'");
-      }
-      return 0;
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      err.println("saam-local-stack: " + e.getMessage());
-      err.print(USAGE);
-      return 2;
-    } catch (IllegalStateException e) {
-      err.println("saam-local-stack: " + e.getMessage());
-      return 1;
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    return Cli.run(new StackCommand(), args, out, err);
+  }
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command");
+  }
+
+  /** Where the store is. */
+  static final class Store {
+    @Option(
+        names = "--uri",
+        defaultValue = "mongodb://127.0.0.1:27017",
+        description = "MongoDB (default: ${DEFAULT-VALUE})")
+    String uri;
+
+    @Option(
+        names = "--database",
+        defaultValue = "saam",
+        description = "database (default: ${DEFAULT-VALUE})")
+    String database;
+
+    @Option(
+        names = "--locations",
+        split = ",",
+        description = "only these locations (comma-separated); default: all")
+    List<String> locations;
+  }
+
+  @Command(
+      name = "mongo-server",
+      mixinStandardHelpOptions = true,
+      description = "Serve the MongoDB wire protocol (memory backend) until stopped.")
+  static final class ServeMongo implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "default: ${DEFAULT-VALUE}")
+    String host;
+
+    @Option(names = "--port", defaultValue = "27017", description = "default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      serveMongo(host, port, new PrintStream(System.out, true));
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "count-samples",
+      mixinStandardHelpOptions = true,
+      description = "Stored samples; with --from, only those in [from, from + minutes).")
+  static final class CountSamples implements Callable<Integer> {
+    @Mixin Store store;
+
+    @Option(names = "--from", description = "an ISO-8601 instant, for example 2026-11-21T23:00:00Z")
+    Instant from;
+
+    @Option(
+        names = "--minutes",
+        defaultValue = "60",
+        description = "with --from: how many minutes (default: ${DEFAULT-VALUE})")
+    long minutes;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().println(countSamples(store, from, minutes));
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "count-quarantine",
+      mixinStandardHelpOptions = true,
+      description = "Documents in quarantine.")
+  static final class CountQuarantine implements Callable<Integer> {
+    @Mixin Store store;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().println(countQuarantine(store));
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "show-bucket",
+      mixinStandardHelpOptions = true,
+      description = "The newest measurement bucket of a location and source, as JSON.")
+  static final class ShowBucket implements Callable<Integer> {
+    @Mixin Store store;
+
+    @Option(names = "--location", required = true, description = "the location id")
+    String location;
+
+    @Option(names = "--source", required = true, description = "the source id")
+    String source;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().println(showBucket(store, location, source));
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "kafka-topic",
+      mixinStandardHelpOptions = true,
+      description = "Create a topic if it does not exist (idempotent).")
+  static final class KafkaTopic implements Callable<Integer> {
+    @Option(names = "--name", required = true, description = "letters, digits, . _ -")
+    String name;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "default: ${DEFAULT-VALUE}")
+    int partitions;
+
+    @Option(
+        names = "--retention-days",
+        defaultValue = "365",
+        description = "default: ${DEFAULT-VALUE}")
+    long retentionDays;
+
+    @Option(
+        names = "--bootstrap",
+        defaultValue = "127.0.0.1:9092",
+        description = "Kafka (default: ${DEFAULT-VALUE})")
+    String bootstrap;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      spec.commandLine()
+          .getOut()
+          .println(KafkaTopics.ensure(name, partitions, retentionDays, bootstrap));
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "backup-mongo",
+      mixinStandardHelpOptions = true,
+      description =
+          "Dump every collection of a database in mongodump's layout (<out>/<database>/<name>.bson"
+              + " and .metadata.json); prints the documents per collection.")
+  static final class BackupMongo implements Callable<Integer> {
+    @Mixin Store store;
+
+    @Option(names = "--out", required = true, description = "the backup folder")
+    Path out;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter progress = spec.commandLine().getErr();
+      Map<String, Long> counts = MongoDump.dump(store.uri, store.database, out, progress);
+      spec.commandLine()
+          .getOut()
+          .println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(counts));
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "restore-mongo",
+      mixinStandardHelpOptions = true,
+      description =
+          "Replace the collections of a database by those of a backup-mongo (or mongodump)"
+              + " folder; prints the documents per collection.")
+  static final class RestoreMongo implements Callable<Integer> {
+    @Mixin Store store;
+
+    @Option(names = "--from", required = true, description = "the backup folder")
+    Path from;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter progress = spec.commandLine().getErr();
+      Map<String, Long> counts = MongoDump.restore(store.uri, store.database, from, progress);
+      spec.commandLine()
+          .getOut()
+          .println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(counts));
+      return Cli.OK;
+    }
+  }
+
+  /** Where the topic is. */
+  static final class Topic {
+    @Option(names = "--topic", required = true, description = "the topic")
+    String name;
+
+    @Option(
+        names = "--bootstrap",
+        defaultValue = "127.0.0.1:9092",
+        description = "Kafka (default: ${DEFAULT-VALUE})")
+    String bootstrap;
+  }
+
+  @Command(
+      name = "backup-topic",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write every record of a topic to NDJSON (partition, offset, timestamp, key, headers,"
+              + " value); prints how many.")
+  static final class BackupTopic implements Callable<Integer> {
+    @Mixin Topic topic;
+
+    @Option(names = "--out", required = true, description = "the NDJSON file to write")
+    Path out;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      long count = TopicDump.dump(topic.bootstrap, topic.name, out, spec.commandLine().getErr());
+      spec.commandLine().getOut().println(count);
+      return Cli.OK;
+    }
+  }
+
+  @Command(
+      name = "restore-topic",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write the records of a backup-topic file to a topic, each to its partition; the topic"
+              + " must be empty unless --replace; prints how many.")
+  static final class RestoreTopic implements Callable<Integer> {
+    @Mixin Topic topic;
+
+    @Option(names = "--from", required = true, description = "the NDJSON file")
+    Path from;
+
+    @Option(names = "--replace", description = "delete what the topic holds first")
+    boolean replace;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      long count =
+          TopicDump.restore(
+              topic.bootstrap, topic.name, from, replace, spec.commandLine().getErr());
+      spec.commandLine().getOut().println(count);
+      return Cli.OK;
     }
   }
 
@@ -104,36 +337,27 @@ public final class StackCommand {
    * Samples in {@code measurements}; with {@code --from} and {@code --minutes} only those whose
    * timestamp lies in {@code [from, from + minutes)}.
    */
-  static long countSamples(Map<String, String> options) {
-    Long fromMillis =
-        options.containsKey("from") ? Instant.parse(options.get("from")).toEpochMilli() : null;
-    long toMillis =
-        fromMillis == null
-            ? Long.MAX_VALUE
-            : fromMillis + Long.parseLong(options.getOrDefault("minutes", "60")) * 60_000L;
-    Bson filter = locationFilter(options);
+  static long countSamples(Store store, Instant from, long minutes) {
+    if (minutes < 1) {
+      throw new IllegalArgumentException("--minutes must be at least 1, was " + minutes);
+    }
+    Long fromMillis = from == null ? null : from.toEpochMilli();
+    long toMillis = fromMillis == null ? Long.MAX_VALUE : fromMillis + minutes * 60_000L;
+    Bson filter = locationFilter(store);
     if (fromMillis != null) {
-      filter =
-          Filters.and(
-              filter,
-              Filters.gte("hour", new Date(Math.floorDiv(fromMillis, 3_600_000L) * 3_600_000L)),
-              Filters.lt("hour", new Date(toMillis)));
+      filter = Filters.and(filter, MeasurementBuckets.hoursCovering(fromMillis, toMillis));
     }
     Bson bucketFilter = filter;
     return database(
-        options,
+        store,
         db -> {
           long samples = 0;
           for (Document bucket :
-              db.getCollection("measurements")
+              db.getCollection(MeasurementBuckets.COLLECTION)
                   .find(bucketFilter)
-                  .projection(new Document("samples", 1))) {
-            Document bucketSamples = bucket.get("samples", Document.class);
-            if (bucketSamples == null) {
-              continue;
-            }
-            for (String epochMillis : bucketSamples.keySet()) {
-              long ts = Long.parseLong(epochMillis);
+                  .projection(new Document(MeasurementBuckets.SAMPLES, 1))) {
+            for (MeasurementBuckets.Sample sample : MeasurementBuckets.read(bucket).samples()) {
+              long ts = sample.tsMillis();
               if (fromMillis == null || (ts >= fromMillis && ts < toMillis)) {
                 samples++;
               }
@@ -143,31 +367,30 @@ public final class StackCommand {
         });
   }
 
-  static long countQuarantine(Map<String, String> options) {
+  static long countQuarantine(Store store) {
     return database(
-        options, db -> db.getCollection("quarantine").countDocuments(locationFilter(options)));
+        store,
+        db -> db.getCollection(QuarantineEntry.COLLECTION).countDocuments(locationFilter(store)));
   }
 
-  /** Only the comma-separated {@code --locations}, or everything. */
-  private static Bson locationFilter(Map<String, String> options) {
-    String locations = options.get("locations");
-    return locations == null
+  /** Only the given locations, or everything. */
+  private static Bson locationFilter(Store store) {
+    return store.locations == null || store.locations.isEmpty()
         ? new Document()
-        : Filters.in("location_id", List.of(locations.split(",")));
+        : Filters.in(MeasurementBuckets.LOCATION_ID, store.locations);
   }
 
-  static String showBucket(Map<String, String> options) {
-    String location = required(options, "location");
-    String source = required(options, "source");
+  static String showBucket(Store store, String location, String source) {
     return database(
-        options,
+        store,
         db -> {
           Document bucket =
-              db.getCollection("measurements")
+              db.getCollection(MeasurementBuckets.COLLECTION)
                   .find(
                       Filters.and(
-                          Filters.eq("location_id", location), Filters.eq("source_id", source)))
-                  .sort(new Document("hour", -1))
+                          Filters.eq(MeasurementBuckets.LOCATION_ID, location),
+                          Filters.eq(MeasurementBuckets.SOURCE_ID, source)))
+                  .sort(new Document(MeasurementBuckets.HOUR, -1))
                   .first();
           return bucket == null
               ? "no bucket for location " + location + " and source " + source
@@ -175,30 +398,9 @@ public final class StackCommand {
         });
   }
 
-  private static <T> T database(
-      Map<String, String> options, java.util.function.Function<MongoDatabase, T> query) {
-    try (MongoClient client =
-        MongoClients.create(options.getOrDefault("uri", "mongodb://127.0.0.1:27017"))) {
-      return query.apply(client.getDatabase(options.getOrDefault("database", "saam")));
+  private static <T> T database(Store store, java.util.function.Function<MongoDatabase, T> query) {
+    try (MongoClient client = MongoClients.create(store.uri)) {
+      return query.apply(client.getDatabase(store.database));
     }
-  }
-
-  private static String required(Map<String, String> options, String key) {
-    String value = options.get(key);
-    if (value == null) {
-      throw new IllegalArgumentException("option --" + key + " is required");
-    }
-    return value;
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 1; i < args.length; i += 2) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-      }
-      options.put(args[i].substring(2), args[i + 1]);
-    }
-    return options;
   }
 }

@@ -2,32 +2,25 @@ package org.saam.users;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.saam.common.broker.ManagementApi;
-import org.saam.identity.audit.AuditLog;
-import org.saam.identity.http.ProblemResponses;
+import org.saam.common.elasticsearch.Elasticsearch;
+import org.saam.common.realm.RealmNames;
 import org.saam.identity.jwt.JwtVerifier;
-import org.saam.identity.jwt.VerifiedToken;
-import org.saam.identity.realm.SaamRealm;
-import org.saam.identity.tokenlog.Elasticsearch;
 import org.saam.identity.tokenlog.TokenLogShipper;
+import org.saam.servicekit.ServiceHttp;
+import org.saam.servicekit.audit.AuditLog;
 import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
@@ -45,9 +38,8 @@ import org.slf4j.LoggerFactory;
  * The user service: its dependencies, its routes and its HTTP server. {@link #start} opens
  * everything and serves; {@link #close} stops in reverse order.
  */
-public final class UserService implements AutoCloseable {
+public final class UserService implements ServiceHttp.Service {
   private static final Logger LOG = LoggerFactory.getLogger(UserService.class);
-  private static final String STARTED = "saam.started";
 
   private final UserServiceConfig config;
   private final Database database;
@@ -58,10 +50,8 @@ public final class UserService implements AutoCloseable {
   private final AuditLog audit;
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final ObjectMapper json =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  private final ObjectMapper json = ServiceHttp.jsonMapper();
+  private final ServiceHttp http;
   private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor();
   private Javalin server;
 
@@ -74,18 +64,12 @@ public final class UserService implements AutoCloseable {
     this.mongo = MongoClients.create(config.mongoUri());
     this.elasticsearch = Elasticsearch.client(config.elasticsearchUrl());
     this.audit = new AuditLog(elasticsearch);
+    this.http = new ServiceHttp("user-service", json, metrics, audit, LOG);
   }
 
   /** Opens the stores, registers the routes and starts serving. */
   public static UserService start(UserServiceConfig config) {
-    UserService service = new UserService(config);
-    try {
-      service.serve();
-      return service;
-    } catch (RuntimeException e) {
-      service.close();
-      throw e;
-    }
+    return ServiceHttp.startOrClose(new UserService(config), UserService::serve);
   }
 
   /** The port the server listens on (useful when the configured port was 0). */
@@ -97,7 +81,7 @@ public final class UserService implements AutoCloseable {
     Callers callers =
         new Callers(
             JwtVerifier.forRealm(
-                config.realmUrl(), SaamRealm.USER_SERVICE_CLIENT, config.clockSkew()));
+                config.realmUrl(), RealmNames.USER_SERVICE_CLIENT, config.clockSkew()));
     UserStore users = new UserStore();
     LocationStore locations = new LocationStore();
     BrokerAppAccounts appAccounts =
@@ -134,13 +118,7 @@ public final class UserService implements AutoCloseable {
         new LocationHandlers(database, locations, users, cache, callers, json, metrics);
 
     server =
-        Javalin.create(
-            javalin -> {
-              javalin.showJavalinBanner = false;
-              javalin.http.maxRequestSize = config.photoMaxBytes() + 64L * 1024;
-              javalin.jsonMapper(new JavalinJackson(json, false));
-              javalin.router.ignoreTrailingSlashes = true;
-            });
+        http.create(javalin -> javalin.http.maxRequestSize = config.photoMaxBytes() + 64L * 1024);
     routes(server, people, homes);
     server.start(config.bindAddress(), config.port());
     if (!config.tokenLogInterval().isZero()) {
@@ -153,7 +131,16 @@ public final class UserService implements AutoCloseable {
 
   /** Every route of the service, in one place. */
   void routes(Javalin app, PeopleHandlers people, LocationHandlers homes) {
-    app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    checks.put("postgres", database::healthy);
+    checks.put("redis", cache::healthy);
+    checks.put("keycloak", accounts::healthy);
+    checks.put("elasticsearch", audit::healthy);
+    http.register(
+        app,
+        checks,
+        route -> !route.equals("/health") && !route.equals("/metrics"),
+        "the service failed; the error is logged with the time of this request");
     app.post("/v1/users", people::create);
     app.get("/v1/users/{id}", people::read);
     app.patch("/v1/users/{id}", people::update);
@@ -164,73 +151,6 @@ public final class UserService implements AutoCloseable {
     app.post("/v1/locations", homes::create);
     app.post("/v1/locations/{location_id}/assignments", homes::assign);
     app.get("/v1/locations/{location_id}/assignments", homes::list);
-    app.get("/health", this::health);
-    app.get(
-        "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-
-    ProblemResponses.register(
-        app, json, LOG, "the service failed; the error is logged with the time of this request");
-    app.error(
-        405,
-        ctx ->
-            ProblemResponses.write(
-                ctx,
-                json,
-                405,
-                "Method not allowed",
-                ctx.method() + " is not allowed on " + ctx.path(),
-                Map.of()));
-    app.after(this::measureAndAudit);
-  }
-
-  private void health(Context ctx) {
-    Map<String, Object> checks = new LinkedHashMap<>();
-    checks.put("postgres", database.healthy() ? "up" : "down");
-    checks.put("redis", cache.healthy() ? "up" : "down");
-    checks.put("keycloak", accounts.healthy() ? "up" : "down");
-    checks.put("elasticsearch", audit.healthy() ? "up" : "down");
-    boolean up = checks.values().stream().allMatch("up"::equals);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", up ? "up" : "down");
-    body.put("checks", checks);
-    ctx.status(up ? 200 : 503).json(body);
-  }
-
-  /** Metrics and the audit record of every request: who, what, when, outcome; never bodies. */
-  private void measureAndAudit(Context ctx) {
-    String route = ctx.endpointHandlerPath();
-    Long started = ctx.attribute(STARTED);
-    long nanos = started == null ? 0 : System.nanoTime() - started;
-    Timer.builder("saam_http_requests")
-        .tag("method", ctx.method().name())
-        .tag("route", route)
-        .tag("status", String.valueOf(ctx.statusCode()))
-        .publishPercentileHistogram()
-        .register(metrics)
-        .record(Duration.ofNanos(nanos));
-    if (route.equals("/health") || route.equals("/metrics")) {
-      return;
-    }
-    VerifiedToken caller = ctx.attribute("saam.caller");
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("ts", Instant.now().toString());
-    record.put("service", "user-service");
-    record.put("actor", caller == null ? null : caller.actor());
-    record.put("actor_id", caller == null ? null : caller.subject());
-    record.put("client_id", caller == null ? null : caller.clientId());
-    record.put("method", ctx.method().name());
-    record.put("route", route);
-    record.put("target", ctx.attribute("saam.target"));
-    record.put("status", ctx.statusCode());
-    record.put("outcome", ctx.statusCode() < 400 ? "success" : "failure");
-    record.put("duration_ms", nanos / 1_000_000);
-    try {
-      audit.record(record);
-    } catch (IOException | RuntimeException e) {
-      metrics.counter("saam_audit_failures").increment();
-      LOG.error(
-          "audit record of {} {} could not be written: {}", ctx.method(), route, e.toString());
-    }
   }
 
   private void shipTokens(TokenLogShipper shipper) {

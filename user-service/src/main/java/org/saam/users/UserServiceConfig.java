@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.saam.common.config.Environment;
+import org.saam.common.realm.RealmNames;
 import org.saam.identity.realm.SaamRealm;
 
 /**
@@ -62,7 +63,7 @@ public record UserServiceConfig(
         env.url("SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
         env.text(
             "SAAM_USER_SERVICE_CLIENT_SECRET",
-            SaamRealm.localSecret(SaamRealm.USER_SERVICE_CLIENT)),
+            SaamRealm.localSecret(RealmNames.USER_SERVICE_CLIENT)),
         env.url("SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "http").toString(),
         env.text("SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
         env.text("SAAM_MONGO_DATABASE", "saam"),
@@ -87,7 +88,7 @@ public record UserServiceConfig(
 
   /** The realm URL: issuer of the tokens this service accepts. */
   public String realmUrl() {
-    return keycloakUrl.replaceAll("/+$", "") + "/realms/" + SaamRealm.REALM;
+    return RealmNames.realmUrl(keycloakUrl);
   }
 
   public UserServiceConfig withPort(int value) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -16,10 +18,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.junit.jupiter.api.AfterAll;
@@ -27,12 +29,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.reactivestreams.Publisher;
-import org.saam.identity.audit.AuditLog;
-import org.saam.identity.realm.SaamRealm;
+import org.saam.common.elasticsearch.Elasticsearch;
+import org.saam.common.realm.RealmNames;
+import org.saam.common.store.FeatureRecord;
+import org.saam.common.store.MeasurementBuckets;
 import org.saam.identity.testing.KeycloakTokens;
-import org.saam.identity.tokenlog.Elasticsearch;
+import org.saam.servicekit.audit.AuditLog;
+import org.saam.servicekit.reactive.Publishers;
 import org.saam.users.cache.PeopleCache;
-import org.saam.users.erasure.Blocking;
 import org.saam.users.erasure.ErasureService;
 import org.saam.users.testing.RunningUserService;
 import org.saam.users.testing.RunningUserService.Reply;
@@ -57,18 +61,15 @@ class ErasureITCase {
   }
 
   private static <T> T await(Publisher<T> publisher) throws Exception {
-    return Blocking.first(publisher, Duration.ofSeconds(30));
+    return Publishers.first(publisher, Duration.ofSeconds(30));
   }
 
-  private static Document bucket(String location, String user, Instant hour) {
-    String id =
-        location + "|bed.presence|" + hour.getEpochSecond() + "|" + (user == null ? "-" : user);
-    return new Document("_id", id)
-        .append("location_id", location)
-        .append("user_id", user)
-        .append("source_id", "bed.presence")
-        .append("hour", Date.from(hour))
-        .append("samples", new Document(String.valueOf(hour.toEpochMilli()), 1.0));
+  /** One stored sample at {@code hour}, written as the pipeline writes it. */
+  private static UpdateOneModel<BsonDocument> bucket(String location, String user, Instant hour) {
+    MeasurementBuckets.SampleUpsert upsert =
+        MeasurementBuckets.sampleUpsert(
+            location, user, "bed.presence", "microhub_bed", hour.toEpochMilli(), 1.0);
+    return new UpdateOneModel<>(upsert.filter(), upsert.update(), new UpdateOptions().upsert(true));
   }
 
   private static long count(MongoCollection<Document> collection, Bson filter) throws Exception {
@@ -117,20 +118,37 @@ class ErasureITCase {
     service.get("/v1/locations/" + location + "/assignments", admin);
 
     MongoCollection<Document> measurements =
-        mongo.getDatabase("saam").getCollection("measurements");
-    MongoCollection<Document> features = mongo.getDatabase("saam").getCollection("features");
+        mongo.getDatabase("saam").getCollection(MeasurementBuckets.COLLECTION);
+    MongoCollection<Document> features =
+        mongo.getDatabase("saam").getCollection(FeatureRecord.COLLECTION);
     Instant during = Instant.parse("2026-11-05T03:00:00Z");
     Instant afterwards = Instant.parse("2026-11-12T03:00:00Z");
     await(
-        measurements.insertMany(
-            List.of(
-                bucket(location, id, during),
-                bucket(location, null, during.plusSeconds(3600)),
-                bucket(location, neighbour.get("id").asText(), afterwards),
-                bucket(location, null, afterwards))));
+        measurements
+            .withDocumentClass(BsonDocument.class)
+            .bulkWrite(
+                List.of(
+                    bucket(location, id, during),
+                    bucket(location, null, during.plusSeconds(3600)),
+                    bucket(location, neighbour.get("id").asText(), afterwards),
+                    bucket(location, null, afterwards))));
     await(
-        features.insertOne(
-            new Document("_id", id + "|feature.sleep.time_in_bed_min|1").append("user_id", id)));
+        features
+            .withDocumentClass(BsonDocument.class)
+            .insertOne(
+                new FeatureRecord(
+                        id,
+                        location,
+                        "feature.sleep.time_in_bed_min",
+                        "sleep",
+                        during.toEpochMilli(),
+                        during.toEpochMilli() + 86_400_000L,
+                        "Europe/Rome",
+                        420.0,
+                        10,
+                        1.0,
+                        1)
+                    .toDocument(System.currentTimeMillis())));
     ElasticsearchClient elasticsearch = Elasticsearch.client(KeycloakTokens.elasticsearchUrl());
     elasticsearch.index(
         i ->
@@ -170,7 +188,7 @@ class ErasureITCase {
       }
     }
     try (Keycloak keycloak = KeycloakTokens.admin()) {
-      assertThat(keycloak.realm(SaamRealm.REALM).users().searchByEmail(email, true)).isEmpty();
+      assertThat(keycloak.realm(RealmNames.REALM).users().searchByEmail(email, true)).isEmpty();
     }
     RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
     try (StatefulRedisConnection<String, String> connection = redis.connect()) {

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
-import org.saam.identity.audit.AuditLog;
+import org.saam.common.elasticsearch.Elasticsearch;
+import org.saam.common.realm.RealmNames;
 import org.saam.identity.realm.RealmProvisioner;
-import org.saam.identity.realm.SaamRealm;
 import org.saam.identity.testing.KeycloakTokens;
-import org.saam.identity.tokenlog.Elasticsearch;
+import org.saam.servicekit.audit.AuditLog;
 import org.saam.users.cache.PeopleCache;
 import org.saam.users.testing.RunningUserService;
 import org.saam.users.testing.RunningUserService.Reply;
@@ -82,7 +82,8 @@ class PeopleApiITCase {
     JsonNode person = createPerson(uniqueEmail());
 
     try (Keycloak keycloak = KeycloakTokens.admin()) {
-      var account = keycloak.realm(SaamRealm.REALM).users().get(person.get("keycloak_id").asText());
+      var account =
+          keycloak.realm(RealmNames.REALM).users().get(person.get("keycloak_id").asText());
       assertThat(account.toRepresentation().isEnabled()).isTrue();
       assertThat(account.roles().realmLevel().listAll())
           .extracting(r -> r.getName())
@@ -95,7 +96,7 @@ class PeopleApiITCase {
     try (Keycloak keycloak = KeycloakTokens.admin()) {
       assertThat(
               keycloak
-                  .realm(SaamRealm.REALM)
+                  .realm(RealmNames.REALM)
                   .users()
                   .get(person.get("keycloak_id").asText())
                   .toRepresentation()
@@ -304,7 +305,7 @@ class PeopleApiITCase {
   void expiredTokenIsUnauthorized() throws Exception {
     String clientId = "it-short-" + UUID.randomUUID().toString().substring(0, 8);
     try (Keycloak keycloak = KeycloakTokens.admin()) {
-      var realm = keycloak.realm(SaamRealm.REALM);
+      var realm = keycloak.realm(RealmNames.REALM);
       ClientRepresentation client = new ClientRepresentation();
       client.setClientId(clientId);
       client.setPublicClient(true);
@@ -312,7 +313,7 @@ class PeopleApiITCase {
       client.setStandardFlowEnabled(false);
       client.setAttributes(Map.of("access.token.lifespan", "1"));
       client.setDefaultClientScopes(
-          List.of("basic", "profile", "email", "roles", SaamRealm.USER_API));
+          List.of("basic", "profile", "email", "roles", RealmNames.USER_API));
       String id = RealmProvisioner.createdId(realm.clients().create(client), clientId);
       try {
         String token =
@@ -342,13 +343,14 @@ class PeopleApiITCase {
       password.setValue("it-password-1");
       password.setTemporary(false);
       keycloak
-          .realm(SaamRealm.REALM)
+          .realm(RealmNames.REALM)
           .users()
           .get(me.get("keycloak_id").asText())
           .resetPassword(password);
     }
     String token =
-        KeycloakTokens.passwordGrant(SaamRealm.CLI_CLIENT, email, "it-password-1", "openid userapi")
+        KeycloakTokens.passwordGrant(
+                RealmNames.CLI_CLIENT, email, "it-password-1", "openid userapi")
             .get("access_token")
             .asText();
 

@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 import org.saam.common.codec.ReadingBatchCodec;
 
 /**
- * The two MQTT topic namespaces on {@code amq.topic} and their routing keys (MQTT {@code /} becomes
- * {@code .}):
+ * The wire names of the platform: the two MQTT topic namespaces on {@code amq.topic} and their
+ * routing keys (MQTT {@code /} becomes {@code .}), the readings queue, and where coaching events
+ * go:
  *
  * <ul>
  *   <li>gateways publish readings: topic {@code saam/<location_id>/readings}, routing key {@code
@@ -21,6 +22,18 @@ import org.saam.common.codec.ReadingBatchCodec;
  * namespaces never look alike.
  */
 public final class Topics {
+  /** The quorum queue the pipeline reads every home's readings from. */
+  public static final String READINGS_QUEUE = "saam.readings";
+
+  /** The binding of {@link #READINGS_QUEUE} on {@code amq.topic}: every home's readings key. */
+  public static final String READINGS_BINDING = "saam.*.readings";
+
+  /** The Kafka topic of coaching events (created by the platform, never by the job). */
+  public static final String COACHING_EVENTS_TOPIC = "saam.coaching-events";
+
+  /** The Elasticsearch index of coaching events. */
+  public static final String COACHING_EVENTS_INDEX = "saam-coaching-events";
+
   /** The location id that would collide with the coaching namespace; refused everywhere. */
   public static final String RESERVED_LOCATION_ID = "users";
 

@@ -50,6 +50,19 @@ public final class SourceCatalogue implements Serializable {
   }
 
   /**
+   * The catalogue file at {@code path}, or the built-in one when {@code path} is null: what the
+   * services' and jobs' {@code catalogue} option means.
+   */
+  public static SourceCatalogue loadFileOrDefault(String path) throws IOException {
+    if (path == null) {
+      return loadDefault();
+    }
+    try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
+      return load(in, path);
+    }
+  }
+
+  /**
    * Reads and validates a catalogue.
    *
    * @param origin where the YAML came from, used in error messages

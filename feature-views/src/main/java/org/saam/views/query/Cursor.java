@@ -3,7 +3,7 @@ package org.saam.views.query;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import org.saam.identity.http.ProblemException;
+import org.saam.servicekit.http.ProblemException;
 
 /** Where the next page starts: just after this row (time, source, location). Opaque to clients. */
 public record Cursor(Instant ts, String sourceId, String locationId) {

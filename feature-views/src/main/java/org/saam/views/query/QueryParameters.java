@@ -14,7 +14,7 @@ import java.util.UUID;
 import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.common.catalogue.ViewDefinition;
 import org.saam.common.codec.ReadingBatchCodec;
-import org.saam.identity.http.ProblemException;
+import org.saam.servicekit.http.ProblemException;
 
 /**
  * Turns query-string parameters into a {@link ViewQuery}, refusing with 400 what it cannot accept:

@@ -9,7 +9,10 @@ import java.util.Date;
 import java.util.List;
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.saam.identity.http.ProblemException;
+import org.saam.common.store.FeatureRecord;
+import org.saam.common.store.MeasurementBuckets;
+import org.saam.servicekit.http.ProblemException;
+import org.saam.servicekit.reactive.PublisherIterator;
 
 /**
  * Count, minimum, maximum and mean per source and time bucket, computed by MongoDB's aggregation
@@ -49,41 +52,40 @@ public final class SummaryReader {
     long to = query.to().toEpochMilli();
     Bson owner =
         query.locationId() != null
-            ? Filters.eq("location_id", query.locationId())
-            : Filters.eq("user_id", query.userId());
+            ? Filters.eq(MeasurementBuckets.LOCATION_ID, query.locationId())
+            : Filters.eq(MeasurementBuckets.USER_ID, query.userId());
     List<Document> pipeline = new ArrayList<>();
     String collection;
     if (query.isDomainView()) {
-      collection = "features";
+      collection = FeatureRecord.COLLECTION;
       pipeline.add(
           new Document(
               "$match",
               Filters.and(
                   owner,
-                  Filters.in("source_id", query.sources()),
-                  Filters.gte("window.start", new Date(from)),
-                  Filters.lt("window.start", new Date(to)))));
+                  Filters.in(FeatureRecord.SOURCE_ID, query.sources()),
+                  Filters.gte(FeatureRecord.WINDOW_START, new Date(from)),
+                  Filters.lt(FeatureRecord.WINDOW_START, new Date(to)))));
       pipeline.add(
           new Document(
               "$project",
               new Document("source_id", 1)
                   .append("v", "$value")
-                  .append("t", new Document("$toLong", "$window.start"))));
+                  .append("t", new Document("$toLong", "$" + FeatureRecord.WINDOW_START))));
     } else {
-      collection = "measurements";
+      collection = MeasurementBuckets.COLLECTION;
       pipeline.add(
           new Document(
               "$match",
               Filters.and(
                   owner,
-                  Filters.in("source_id", query.sources()),
-                  Filters.gte("hour", new Date(Math.floorDiv(from, HOUR) * HOUR)),
-                  Filters.lt("hour", new Date(to)))));
+                  Filters.in(MeasurementBuckets.SOURCE_ID, query.sources()),
+                  MeasurementBuckets.hoursCovering(from, to))));
       pipeline.add(
           new Document(
               "$project",
               new Document("source_id", 1)
-                  .append("s", new Document("$objectToArray", "$samples"))));
+                  .append("s", new Document("$objectToArray", "$" + MeasurementBuckets.SAMPLES))));
       pipeline.add(new Document("$unwind", "$s"));
       pipeline.add(
           new Document(

@@ -7,9 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.saam.common.store.FeatureRecord;
+import org.saam.common.store.MeasurementBuckets;
+import org.saam.servicekit.reactive.PublisherIterator;
 
 /**
  * Reads a view's rows in time order, across hour buckets, one page at a time: device views from
@@ -17,8 +19,6 @@ import org.bson.conversions.Bson;
  * document per person, source and window).
  */
 public final class ViewReader {
-  private static final long HOUR = 3_600_000L;
-
   private final MongoDatabase database;
 
   public ViewReader(MongoDatabase database) {
@@ -50,35 +50,32 @@ public final class ViewReader {
     Bson filter =
         Filters.and(
             owner(query),
-            Filters.in("source_id", query.sources()),
-            Filters.gte("hour", new Date(Math.floorDiv(start.toEpochMilli(), HOUR) * HOUR)),
-            Filters.lt("hour", Date.from(query.to())));
+            Filters.in(MeasurementBuckets.SOURCE_ID, query.sources()),
+            MeasurementBuckets.hoursCovering(start.toEpochMilli(), query.to().toEpochMilli()));
     List<Row> hour = new ArrayList<>();
     long currentHour = Long.MIN_VALUE;
     try (PublisherIterator<Document> buckets =
         new PublisherIterator<>(
-            database.getCollection("measurements").find(filter).sort(Sorts.ascending("hour")))) {
+            database
+                .getCollection(MeasurementBuckets.COLLECTION)
+                .find(filter)
+                .sort(Sorts.ascending(MeasurementBuckets.HOUR)))) {
       while (buckets.hasNext()) {
-        Document bucket = buckets.next();
-        long bucketHour = bucket.getDate("hour").getTime();
-        if (bucketHour != currentHour) {
+        MeasurementBuckets.Bucket bucket = MeasurementBuckets.read(buckets.next());
+        if (bucket.hourStartMillis() != currentHour) {
           if (flush(query, hour, rows)) {
             return;
           }
-          currentHour = bucketHour;
+          currentHour = bucket.hourStartMillis();
         }
-        Document samples = bucket.get("samples", Document.class);
-        if (samples == null) {
-          continue;
-        }
-        for (Map.Entry<String, Object> sample : samples.entrySet()) {
+        for (MeasurementBuckets.Sample sample : bucket.samples()) {
           hour.add(
               new Row(
-                  Instant.ofEpochMilli(Long.parseLong(sample.getKey())),
-                  bucket.getString("source_id"),
-                  ((Number) sample.getValue()).doubleValue(),
-                  bucket.getString("location_id"),
-                  bucket.getString("user_id")));
+                  Instant.ofEpochMilli(sample.tsMillis()),
+                  bucket.sourceId(),
+                  sample.value(),
+                  bucket.locationId(),
+                  bucket.userId()));
         }
       }
       flush(query, hour, rows);
@@ -93,29 +90,28 @@ public final class ViewReader {
     Bson filter =
         Filters.and(
             owner(query),
-            Filters.in("source_id", query.sources()),
-            Filters.gte("window.start", Date.from(start)),
-            Filters.lt("window.start", Date.from(query.to())));
+            Filters.in(FeatureRecord.SOURCE_ID, query.sources()),
+            Filters.gte(FeatureRecord.WINDOW_START, Date.from(start)),
+            Filters.lt(FeatureRecord.WINDOW_START, Date.from(query.to())));
     List<Row> all = new ArrayList<>();
     try (PublisherIterator<Document> features =
         new PublisherIterator<>(
             database
-                .getCollection("features")
+                .getCollection(FeatureRecord.COLLECTION)
                 .find(filter)
-                .sort(Sorts.ascending("window.start")))) {
+                .sort(Sorts.ascending(FeatureRecord.WINDOW_START)))) {
       while (features.hasNext()) {
-        Document feature = features.next();
-        Object value = feature.get("value");
-        if (!(value instanceof Number number)) {
+        FeatureRecord feature = FeatureRecord.read(features.next());
+        if (feature.value() == null) {
           continue; // a window without enough data has no value
         }
         all.add(
             new Row(
-                feature.get("window", Document.class).getDate("start").toInstant(),
-                feature.getString("source_id"),
-                number.doubleValue(),
-                feature.getString("location_id"),
-                feature.getString("user_id")));
+                Instant.ofEpochMilli(feature.windowStartMillis()),
+                feature.sourceId(),
+                feature.value(),
+                feature.locationId(),
+                feature.userId()));
         if (all.size() > 4 * (query.limit() + 1)) {
           flush(query, all, rows);
         }
@@ -146,7 +142,7 @@ public final class ViewReader {
 
   private static Bson owner(ViewQuery query) {
     return query.locationId() != null
-        ? Filters.eq("location_id", query.locationId())
-        : Filters.eq("user_id", query.userId());
+        ? Filters.eq(MeasurementBuckets.LOCATION_ID, query.locationId())
+        : Filters.eq(MeasurementBuckets.USER_ID, query.userId());
   }
 }

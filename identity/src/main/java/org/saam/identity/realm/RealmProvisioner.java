@@ -19,6 +19,7 @@ import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.representations.userprofile.config.UPConfig;
+import org.saam.common.realm.RealmNames;
 
 /**
  * Applies {@link SaamRealm} to a Keycloak server. Idempotent: what exists is brought in line, what
@@ -42,7 +43,7 @@ public final class RealmProvisioner {
   public List<String> provision(boolean withDemoAccounts) {
     changes.clear();
     RealmResource realm = realm();
-    for (String role : SaamRealm.ROLES) {
+    for (String role : RealmNames.ROLES) {
       if (realm.roles().list().stream().noneMatch(r -> r.getName().equals(role))) {
         RoleRepresentation representation = new RoleRepresentation();
         representation.setName(role);
@@ -70,15 +71,15 @@ public final class RealmProvisioner {
 
   private RealmResource realm() {
     boolean exists =
-        admin.realms().findAll().stream().anyMatch(r -> r.getRealm().equals(SaamRealm.REALM));
+        admin.realms().findAll().stream().anyMatch(r -> r.getRealm().equals(RealmNames.REALM));
     if (!exists) {
       RealmRepresentation representation = new RealmRepresentation();
-      representation.setRealm(SaamRealm.REALM);
+      representation.setRealm(RealmNames.REALM);
       representation.setEnabled(true);
       admin.realms().create(representation);
-      changes.add("realm " + SaamRealm.REALM + " created");
+      changes.add("realm " + RealmNames.REALM + " created");
     }
-    RealmResource realm = admin.realm(SaamRealm.REALM);
+    RealmResource realm = admin.realm(RealmNames.REALM);
     RealmRepresentation current = realm.toRepresentation();
     boolean differs =
         !Integer.valueOf(SaamRealm.ACCESS_TOKEN_SECONDS).equals(current.getAccessTokenLifespan())

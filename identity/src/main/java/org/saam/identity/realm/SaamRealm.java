@@ -1,38 +1,24 @@
 package org.saam.identity.realm;
 
+import static org.saam.common.realm.RealmNames.CLI_CLIENT;
+import static org.saam.common.realm.RealmNames.PIPELINE_CLIENT;
+import static org.saam.common.realm.RealmNames.ROLES;
+import static org.saam.common.realm.RealmNames.SENSOR_API;
+import static org.saam.common.realm.RealmNames.USER_API;
+import static org.saam.common.realm.RealmNames.USER_SERVICE_CLIENT;
+import static org.saam.common.realm.RealmNames.VIEWS_CLIENT;
+
 import java.util.List;
 import java.util.Map;
+import org.saam.common.realm.RealmNames;
 
 /**
  * The Keycloak realm {@code saam} as code (ARCHITECTURE.md, section 6): its roles, client scopes,
- * clients, token lifespans and demo accounts. {@link RealmProvisioner} applies it idempotently.
+ * clients, token lifespans and demo accounts; the names come from {@link RealmNames}. {@link
+ * RealmProvisioner} applies it idempotently.
  */
 public final class SaamRealm {
   private SaamRealm() {}
-
-  public static final String REALM = "saam";
-
-  /** Realm roles. */
-  public static final List<String> ROLES =
-      List.of("participant", "caregiver", "data-scientist", "operator", "admin");
-
-  /** Client scope that grants use of the user service; adds it to the token's audience. */
-  public static final String USER_API = "userapi";
-
-  /** Client scope that grants use of the feature views; adds them to the token's audience. */
-  public static final String SENSOR_API = "sensorapi";
-
-  /** Client id of the user service, the audience of {@value #USER_API} tokens. */
-  public static final String USER_SERVICE_CLIENT = "saam-user-service";
-
-  /** Client id of the feature views, the audience of {@value #SENSOR_API} tokens. */
-  public static final String VIEWS_CLIENT = "saam-views";
-
-  /** Confidential client of the Flink jobs: reads assignments from the user service. */
-  public static final String PIPELINE_CLIENT = "saam-pipeline";
-
-  /** Public client of operators and data scientists (password grant for local use, device flow). */
-  public static final String CLI_CLIENT = "saam-cli";
 
   /** Access tokens are short: 5 minutes. */
   public static final int ACCESS_TOKEN_SECONDS = 300;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
+import org.saam.common.realm.RealmNames;
 import org.saam.identity.testing.KeycloakTokens;
 
 /** The realm as code against the local Keycloak. */
@@ -24,8 +25,8 @@ class RealmProvisioningITCase {
   void userApiTokenIsMeantForTheUserServiceAndCarriesTheRole() throws Exception {
     JsonNode claims = KeycloakTokens.claims(KeycloakTokens.demoToken("admin", "openid userapi"));
 
-    assertThat(claims.get("aud").toString()).contains(SaamRealm.USER_SERVICE_CLIENT);
-    assertThat(claims.get("aud").toString()).doesNotContain(SaamRealm.VIEWS_CLIENT);
+    assertThat(claims.get("aud").toString()).contains(RealmNames.USER_SERVICE_CLIENT);
+    assertThat(claims.get("aud").toString()).doesNotContain(RealmNames.VIEWS_CLIENT);
     assertThat(claims.get("scope").asText()).contains("userapi");
     assertThat(claims.get("realm_access").get("roles").toString()).contains("\"admin\"");
     assertThat(claims.get("exp").asLong() - claims.get("iat").asLong())
@@ -34,11 +35,11 @@ class RealmProvisioningITCase {
 
   @Test
   void everyRoleHasADemoAccountThatCanSignIn() throws Exception {
-    for (String role : SaamRealm.ROLES) {
+    for (String role : RealmNames.ROLES) {
       JsonNode claims = KeycloakTokens.claims(KeycloakTokens.demoToken(role, "openid sensorapi"));
 
       assertThat(claims.get("realm_access").get("roles").toString()).contains("\"" + role + "\"");
-      assertThat(claims.get("aud").toString()).contains(SaamRealm.VIEWS_CLIENT);
+      assertThat(claims.get("aud").toString()).contains(RealmNames.VIEWS_CLIENT);
     }
   }
 }

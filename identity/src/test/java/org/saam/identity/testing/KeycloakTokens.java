@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
-import org.saam.identity.realm.SaamRealm;
+import org.saam.common.realm.RealmNames;
 
 /** Real tokens from the local Keycloak, as a client would get them. */
 public final class KeycloakTokens {
@@ -32,7 +32,7 @@ public final class KeycloakTokens {
   }
 
   public static String realmUrl() {
-    return keycloakUrl() + "/realms/" + SaamRealm.REALM;
+    return RealmNames.realmUrl(keycloakUrl());
   }
 
   /** An admin client of the master realm (local-stack credentials). */
@@ -76,7 +76,7 @@ public final class KeycloakTokens {
 
   /** The access token of a demo account through {@code saam-cli}. */
   public static String demoToken(String role, String scope) throws Exception {
-    return passwordGrant(SaamRealm.CLI_CLIENT, role + "-demo", role + "-demo-pass", scope)
+    return passwordGrant(RealmNames.CLI_CLIENT, role + "-demo", role + "-demo-pass", scope)
         .get("access_token")
         .asText();
   }

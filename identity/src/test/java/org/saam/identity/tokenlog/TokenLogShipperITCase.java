@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
+import org.saam.common.elasticsearch.Elasticsearch;
+import org.saam.common.realm.RealmNames;
 import org.saam.identity.realm.SaamRealm;
 import org.saam.identity.testing.KeycloakTokens;
 
@@ -22,7 +24,7 @@ class TokenLogShipperITCase {
     ElasticsearchClient elasticsearch = Elasticsearch.client(KeycloakTokens.elasticsearchUrl());
 
     try (Keycloak admin = KeycloakTokens.admin()) {
-      TokenLogShipper shipper = new TokenLogShipper(admin.realm(SaamRealm.REALM), elasticsearch);
+      TokenLogShipper shipper = new TokenLogShipper(admin.realm(RealmNames.REALM), elasticsearch);
       shipper.shipOnce();
       shipper.shipOnce();
     }
@@ -38,7 +40,7 @@ class TokenLogShipperITCase {
     Map<?, ?> entry = found.hits().hits().get(0).source();
     assertThat((List<Object>) entry.get("scopes")).contains("sensorapi", "openid");
     assertThat(entry.get("username")).isEqualTo("data-scientist-demo");
-    assertThat(entry.get("client_id")).isEqualTo(SaamRealm.CLI_CLIENT);
+    assertThat(entry.get("client_id")).isEqualTo(RealmNames.CLI_CLIENT);
     assertThat(entry.get("grant_type")).isEqualTo("password");
     assertThat(entry.get("lifespan_s")).isEqualTo(SaamRealm.ACCESS_TOKEN_SECONDS);
     assertThat(entry.get("issued_at").toString()).endsWith("Z");

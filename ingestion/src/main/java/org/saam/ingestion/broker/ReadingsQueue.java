@@ -1,6 +1,7 @@
 package org.saam.ingestion.broker;
 
 import java.util.Objects;
+import org.saam.common.broker.Topics;
 
 /**
  * Names and limits of one readings queue and its dead-letter queue.
@@ -19,7 +20,7 @@ public record ReadingsQueue(String queue, String bindingKey, long maxLength) {
 
   /** The production queue of ARCHITECTURE.md. */
   public static final ReadingsQueue DEFAULT =
-      new ReadingsQueue("saam.readings", "saam.*.readings", 1_000_000);
+      new ReadingsQueue(Topics.READINGS_QUEUE, Topics.READINGS_BINDING, 1_000_000);
 
   public ReadingsQueue {
     Objects.requireNonNull(queue, "queue");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.rabbitmq.client.AMQP;
@@ -17,11 +18,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.saam.common.broker.Topics;
-import org.saam.common.codec.RejectionReason;
-import org.saam.common.quarantine.QuarantineText;
+import org.saam.common.store.QuarantineEntry;
 import org.saam.ingestion.broker.BrokerTopology;
 import org.saam.ingestion.broker.ReadingsQueue;
 
@@ -41,28 +42,15 @@ public final class Quarantine {
     this.collection = collection;
   }
 
-  /** One quarantined payload or reading. */
-  public record Entry(
-      String id,
-      Instant receivedAt,
-      String reason,
-      String detail,
-      String locationId,
-      String gatewayId,
-      Long seq,
-      int index,
-      String raw,
-      Instant replayedAt) {}
-
   /** Entries not yet replayed, newest first, optionally of one reason and location. */
-  public List<Entry> pending(String reason, String locationId, int limit) {
-    List<Entry> entries = new ArrayList<>();
+  public List<QuarantineEntry> pending(String reason, String locationId, int limit) {
+    List<QuarantineEntry> entries = new ArrayList<>();
     for (Document document :
         collection
             .find(filter(reason, locationId))
-            .sort(Sorts.descending("received_at"))
+            .sort(Sorts.descending(QuarantineEntry.RECEIVED_AT))
             .limit(limit)) {
-      entries.add(entry(document));
+      entries.add(QuarantineEntry.read(document));
     }
     return entries;
   }
@@ -75,7 +63,8 @@ public final class Quarantine {
                 new Document("$match", filter(null, null)),
                 new Document(
                     "$group",
-                    new Document("_id", "$reason").append("count", new Document("$sum", 1))),
+                    new Document("_id", "$" + QuarantineEntry.REASON)
+                        .append("count", new Document("$sum", 1))),
                 new Document("$sort", new Document("_id", 1))))
         .into(new ArrayList<>());
   }
@@ -92,12 +81,10 @@ public final class Quarantine {
     channel.confirmSelect();
     int replayed = 0;
     for (Document document : collection.find(filter(reason, locationId))) {
-      Entry entry = entry(document);
-      if (entry.locationId() == null) {
-        continue;
-      }
-      if (Boolean.TRUE.equals(document.getBoolean("raw_truncated"))) {
-        // Only the beginning of the message was kept: sending it would refuse it again.
+      QuarantineEntry entry = QuarantineEntry.read(document);
+      if (!entry.replayable()) {
+        // No location to route it to, or only the beginning of the message was kept: sending it
+        // would refuse it again.
         continue;
       }
       byte[] payload =
@@ -113,7 +100,9 @@ public final class Quarantine {
       channel.waitForConfirmsOrDie(10_000);
       collection.updateOne(
           Filters.eq("_id", entry.id()),
-          Updates.combine(Updates.set("replayed_at", new Date()), Updates.inc("replay_count", 1)));
+          Updates.combine(
+              Updates.set(QuarantineEntry.REPLAYED_AT, new Date()),
+              Updates.inc(QuarantineEntry.REPLAY_COUNT, 1)));
       replayed++;
     }
     return replayed;
@@ -133,33 +122,16 @@ public final class Quarantine {
     GetResponse message;
     while ((message = channel.basicGet(queue.deadLetterQueue(), false)) != null) {
       byte[] body = message.getBody() == null ? new byte[0] : message.getBody();
-      String routingKey = message.getEnvelope().getRoutingKey();
-      String sha256 = QuarantineText.sha256(body);
-      QuarantineText.Kept kept = QuarantineText.keep(body, RejectionReason.DELIVERY_LIMIT);
-      String locationId = Topics.locationOfReadingsKey(routingKey).orElse(null);
-      Document entry =
-          new Document("_id", QuarantineText.id(routingKey, sha256, "delivery_limit", -1))
-              .append("received_at", new Date())
-              .append("reason", RejectionReason.DELIVERY_LIMIT.code())
-              .append(
-                  "detail",
-                  "the broker dead-lettered this message after "
-                      + deliveries(message)
-                      + " deliveries without an acknowledgement (routing key "
-                      + routingKey
-                      + ")")
-              .append("location_id", locationId)
-              .append("gateway_id", null)
-              .append("seq", null)
-              .append("index", -1)
-              .append("raw", kept.text())
-              .append("raw_truncated", kept.truncated())
-              .append("payload_bytes", body.length)
-              .append("payload_sha256", sha256);
-      collection.replaceOne(
-          Filters.eq("_id", entry.getString("_id")),
-          entry,
-          new com.mongodb.client.model.ReplaceOptions().upsert(true));
+      QuarantineEntry entry =
+          QuarantineEntry.deadLetter(
+              message.getEnvelope().getRoutingKey(),
+              body,
+              deliveries(message),
+              System.currentTimeMillis());
+      collection
+          .withDocumentClass(BsonDocument.class)
+          .replaceOne(
+              Filters.eq("_id", entry.id()), entry.toDocument(), new ReplaceOptions().upsert(true));
       channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
       moved++;
     }
@@ -182,12 +154,12 @@ public final class Quarantine {
     return ReadingsQueue.DELIVERY_LIMIT;
   }
 
-  private static byte[] batchOf(Entry entry) throws IOException {
+  private static byte[] batchOf(QuarantineEntry entry) throws IOException {
     ObjectNode batch = JSON.createObjectNode();
     batch.put(
         "gateway_id", entry.gatewayId() == null ? "gw-" + entry.locationId() : entry.gatewayId());
     batch.put("location_id", entry.locationId());
-    batch.put("sent_at", entry.receivedAt().toString());
+    batch.put("sent_at", Instant.ofEpochMilli(entry.receivedAtMillis()).toString());
     batch.put("seq", entry.seq() == null ? 0 : entry.seq());
     batch.putArray("readings").add(JSON.readTree(entry.raw()));
     return JSON.writeValueAsBytes(batch);
@@ -195,31 +167,13 @@ public final class Quarantine {
 
   private static Bson filter(String reason, String locationId) {
     List<Bson> filters = new ArrayList<>();
-    filters.add(Filters.exists("replayed_at", false));
+    filters.add(Filters.exists(QuarantineEntry.REPLAYED_AT, false));
     if (reason != null) {
-      filters.add(Filters.eq("reason", reason));
+      filters.add(Filters.eq(QuarantineEntry.REASON, reason));
     }
     if (locationId != null) {
-      filters.add(Filters.eq("location_id", locationId));
+      filters.add(Filters.eq(QuarantineEntry.LOCATION_ID, locationId));
     }
     return Filters.and(filters);
-  }
-
-  private static Entry entry(Document document) {
-    Date received = document.getDate("received_at");
-    Date replayed = document.getDate("replayed_at");
-    Number seq = document.get("seq", Number.class);
-    Integer index = document.getInteger("index");
-    return new Entry(
-        document.getString("_id"),
-        received == null ? Instant.EPOCH : received.toInstant(),
-        document.getString("reason"),
-        document.getString("detail"),
-        document.getString("location_id"),
-        document.getString("gateway_id"),
-        seq == null ? null : seq.longValue(),
-        index == null ? -1 : index,
-        document.getString("raw"),
-        replayed == null ? null : replayed.toInstant());
   }
 }

@@ -9,73 +9,153 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.saam.ingestion.gateway.MqttSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code saam-ingestion simulate}: runs a {@link Simulation} and publishes it over MQTT (or writes
  * it to a file), with a progress line, and writes the ground truth.
  */
-public final class SimulateCommand {
-  public static final String USAGE =
-      """
-        simulate      simulate homes and publish their gateways' batches over MQTT (QoS 1)
-                      --homes 3  --days 7  --start 2026-11-09  --seed 42  --location-prefix loc-
-                      --speed max|N (N simulated seconds per second)  --rate N (readings/s, fixed)
-                      --batch-size 500  --flush-minutes 5  --buffer 1000  --give-up-after 600 (s)
-                      --faults none|all|out-of-order,duplicates,malformed-json,unknown-source,
-                               out-of-range,wrong-location,oversize-batch  --fault-rate 0.02
-                      --plant-short-nights 2026-11-03,2026-11-04,2026-11-05
-                               (nights starting on these dates are short, about 4 h in bed)
-                      --mqtt tcp://127.0.0.1:1883  --tls (ssl://127.0.0.1:8883)  --ca FILE
-                      --user U  --password P (or env SAAM_GATEWAY_PASSWORD); without --user,
-                               SAAM_MQTT_USER and SAAM_MQTT_PASSWORD (./saam sets them to the
-                               local simulator account: the broker refuses anonymous clients)
-                      --truth simulation-truth.json  --dry-run FILE (write payloads, one a line)
-      """;
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Simulate homes and publish their gateways' batches over MQTT (QoS 1), with a progress"
+          + " line; writes the ground truth of what it sent.",
+      "Without --user it signs in as SAAM_MQTT_USER/SAAM_MQTT_PASSWORD (./saam sets them to the"
+          + " local simulator account: the broker refuses anonymous clients)."
+    })
+public final class SimulateCommand implements Callable<Integer> {
+  private static final SimulationSettings DEFAULTS = SimulationSettings.defaults();
 
-  private SimulateCommand() {}
+  @Option(names = "--homes", description = "how many homes (default: 3)")
+  Integer homes;
 
-  /** Runs the command; returns the exit code. */
-  public static int run(Map<String, String> options, PrintStream out) throws Exception {
-    SimulationSettings settings = settings(options);
+  @Option(names = "--days", description = "how many days (default: 7)")
+  Integer days;
+
+  @Option(names = "--start", description = "first simulated local date (default: 2026-11-09)")
+  LocalDate start;
+
+  @Option(names = "--seed", description = "random seed; the same seed, the same data (default: 42)")
+  Long seed;
+
+  @Option(
+      names = "--location-prefix",
+      description = "location ids are <prefix>0001... (default: loc-)")
+  String locationPrefix;
+
+  @Option(
+      names = "--speed",
+      defaultValue = "max",
+      description = "max, or N simulated seconds per second (default: ${DEFAULT-VALUE})")
+  String speed;
+
+  @Option(names = "--rate", description = "a fixed rate in readings/s instead of --speed")
+  Double rate;
+
+  @Option(names = "--batch-size", description = "readings per batch at most (default: 500)")
+  Integer batchSize;
+
+  @Option(
+      names = "--flush-minutes",
+      description = "a gateway sends at least this often (default: 5)")
+  Integer flushMinutes;
+
+  @Option(
+      names = "--buffer",
+      defaultValue = "1000",
+      description = "batches kept while the broker is away (default: ${DEFAULT-VALUE})")
+  int buffer;
+
+  @Option(
+      names = "--give-up-after",
+      defaultValue = "600",
+      description = "seconds without the broker before giving up (default: ${DEFAULT-VALUE})")
+  long giveUpAfterSeconds;
+
+  @Option(
+      names = "--faults",
+      defaultValue = "none",
+      description =
+          "none, all, or a list of out-of-order,duplicates,malformed-json,unknown-source,"
+              + "out-of-range,wrong-location,oversize-batch (default: ${DEFAULT-VALUE})")
+  String faults;
+
+  @Option(names = "--fault-rate", description = "share of batches with a fault (default: 0.02)")
+  Double faultRate;
+
+  @Option(
+      names = "--plant-short-nights",
+      defaultValue = "",
+      description = "dates like 2026-11-03,2026-11-04: their nights are short, about 4 h in bed")
+  String plantShortNights;
+
+  @Option(
+      names = "--mqtt",
+      description = "broker (default: tcp://127.0.0.1:1883, with --tls ssl://127.0.0.1:8883)")
+  String mqtt;
+
+  @Option(names = "--tls", arity = "0..1", description = "MQTT over TLS")
+  boolean tls;
+
+  @Option(names = "--ca", description = "the CA certificate that signed the broker's")
+  Path ca;
+
+  @Option(names = "--user", description = "a gateway's broker user")
+  String user;
+
+  @Option(names = "--password", description = "its password (default: env SAAM_GATEWAY_PASSWORD)")
+  String password;
+
+  @Option(
+      names = "--truth",
+      defaultValue = "simulation-truth.json",
+      description = "where the ground truth goes (default: ${DEFAULT-VALUE})")
+  Path truth;
+
+  @Option(names = "--dry-run", description = "write the payloads to this file, one a line, instead")
+  Path dryRun;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out; // the progress line rewrites itself with \r on a terminal
+    SimulationSettings settings = settings();
     Simulation simulation = new Simulation(settings);
-    Simulation.Pacer pacer = pacer(options, simulation);
-    Path truth = Path.of(options.getOrDefault("truth", "simulation-truth.json"));
+    Simulation.Pacer pacer = pacer(simulation);
     long started = System.nanoTime();
 
-    if (options.containsKey("dry-run")) {
-      Path file = Path.of(options.get("dry-run"));
-      try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file))) {
+    if (dryRun != null) {
+      try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(dryRun))) {
         simulation.run(
             message -> {
               try {
                 stream.write(message.payload());
                 stream.write('\n');
               } catch (IOException e) {
-                throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                    "cannot write " + dryRun + ": " + e.getMessage(), e);
               }
             },
             pacer);
       }
-      out.printf("wrote %d messages to %s%n", simulation.messages(), file);
+      out.printf("wrote %d messages to %s%n", simulation.messages(), dryRun);
     } else {
-      MqttSettings mqtt = mqttSettings(options);
+      MqttSettings mqttSettings = mqttSettings();
       out.printf(
           "simulating %d homes for %d days from %s (seed %d), publishing to %s%n",
           settings.homes(),
           settings.days(),
           settings.startDate(),
           settings.seed(),
-          mqtt.brokerUri());
+          mqttSettings.brokerUri());
       ReliablePublisher publisher =
-          new ReliablePublisher(
-              mqtt,
-              Integer.parseInt(options.getOrDefault("buffer", "1000")),
-              Duration.ofSeconds(Long.parseLong(options.getOrDefault("give-up-after", "600"))));
+          new ReliablePublisher(mqttSettings, buffer, Duration.ofSeconds(giveUpAfterSeconds));
       publisher.start();
       Progress progress = new Progress(simulation, publisher, out, started);
       Thread reporter = new Thread(progress, "simulator-progress");
@@ -104,21 +184,21 @@ public final class SimulateCommand {
     return 0;
   }
 
-  static SimulationSettings settings(Map<String, String> options) {
-    SimulationSettings defaults = SimulationSettings.defaults();
+  SimulationSettings settings() {
+    if (buffer < 1 || giveUpAfterSeconds < 1) {
+      throw new IllegalArgumentException("--buffer and --give-up-after must be at least 1");
+    }
     return new SimulationSettings(
-        options.getOrDefault("location-prefix", defaults.locationPrefix()),
-        Integer.parseInt(options.getOrDefault("homes", String.valueOf(defaults.homes()))),
-        LocalDate.parse(options.getOrDefault("start", defaults.startDate().toString())),
-        Integer.parseInt(options.getOrDefault("days", String.valueOf(defaults.days()))),
-        Long.parseLong(options.getOrDefault("seed", String.valueOf(defaults.seed()))),
-        Integer.parseInt(options.getOrDefault("batch-size", String.valueOf(defaults.batchSize()))),
-        Integer.parseInt(
-            options.getOrDefault("flush-minutes", String.valueOf(defaults.flushMinutes()))),
-        FaultKind.parseList(options.getOrDefault("faults", "none")),
-        Double.parseDouble(
-            options.getOrDefault("fault-rate", String.valueOf(defaults.faultRate()))),
-        shortNights(options.getOrDefault("plant-short-nights", "")));
+        locationPrefix == null ? DEFAULTS.locationPrefix() : locationPrefix,
+        homes == null ? DEFAULTS.homes() : homes,
+        start == null ? DEFAULTS.startDate() : start,
+        days == null ? DEFAULTS.days() : days,
+        seed == null ? DEFAULTS.seed() : seed,
+        batchSize == null ? DEFAULTS.batchSize() : batchSize,
+        flushMinutes == null ? DEFAULTS.flushMinutes() : flushMinutes,
+        FaultKind.parseList(faults),
+        faultRate == null ? DEFAULTS.faultRate() : faultRate,
+        shortNights(plantShortNights));
   }
 
   /** {@code 2026-11-03,2026-11-04}: local dates whose nights are planted short. */
@@ -141,24 +221,20 @@ public final class SimulateCommand {
     return dates;
   }
 
-  static MqttSettings mqttSettings(Map<String, String> options) {
-    boolean tls = options.containsKey("tls") && !options.get("tls").equals("false");
-    String uri =
-        options.getOrDefault("mqtt", tls ? "ssl://127.0.0.1:8883" : "tcp://127.0.0.1:1883");
+  MqttSettings mqttSettings() {
+    String uri = mqtt != null ? mqtt : tls ? "ssl://127.0.0.1:8883" : "tcp://127.0.0.1:1883";
     MqttSettings settings = MqttSettings.anonymous(uri, "saam-simulator-" + UUID.randomUUID());
-    if (options.containsKey("user")) {
-      String password =
-          options.getOrDefault(
-              "password", System.getenv().getOrDefault("SAAM_GATEWAY_PASSWORD", ""));
-      settings = settings.withCredentials(options.get("user"), password.toCharArray());
+    if (user != null) {
+      String secret =
+          password != null ? password : System.getenv().getOrDefault("SAAM_GATEWAY_PASSWORD", "");
+      settings = settings.withCredentials(user, secret.toCharArray());
     } else if (System.getenv("SAAM_MQTT_USER") != null) {
       settings =
           settings.withCredentials(
               System.getenv("SAAM_MQTT_USER"),
               System.getenv().getOrDefault("SAAM_MQTT_PASSWORD", "").toCharArray());
     }
-    if (options.containsKey("ca")) {
-      Path ca = Path.of(options.get("ca"));
+    if (ca != null) {
       if (!Files.isReadable(ca)) {
         throw new IllegalArgumentException("--ca " + ca + " is not a readable file");
       }
@@ -167,30 +243,37 @@ public final class SimulateCommand {
     return settings;
   }
 
-  static Simulation.Pacer pacer(Map<String, String> options, Simulation simulation) {
-    String speed = options.getOrDefault("speed", "max");
-    if (options.containsKey("rate")) {
-      double rate = Double.parseDouble(options.get("rate"));
-      if (rate <= 0) {
-        throw new IllegalArgumentException("--rate must be positive, was " + rate);
+  Simulation.Pacer pacer(Simulation simulation) {
+    if (rate != null) {
+      double perSecond = rate;
+      if (perSecond <= 0) {
+        throw new IllegalArgumentException("--rate must be positive, was " + perSecond);
       }
       long begin = System.nanoTime();
-      return (minute, readings) -> sleepUntil(begin + (long) (readings / rate * 1e9));
+      return (minute, readings) -> sleepUntil(begin + (long) (readings / perSecond * 1e9));
     }
     if (speed.equals("max")) {
       return Simulation.Pacer.FULL_SPEED;
     }
-    double factor = Double.parseDouble(speed);
+    double factor;
+    try {
+      factor = Double.parseDouble(speed);
+    } catch (NumberFormatException e) {
+      factor = -1;
+    }
     if (factor <= 0) {
       throw new IllegalArgumentException("--speed must be 'max' or positive, was " + speed);
     }
+    double simulatedPerSecond = factor;
     long begin = System.nanoTime();
     Instant simulatedStart = simulation.start();
     return (minute, readings) ->
         sleepUntil(
             begin
                 + (long)
-                    ((minute.getEpochSecond() - simulatedStart.getEpochSecond()) / factor * 1e9));
+                    ((minute.getEpochSecond() - simulatedStart.getEpochSecond())
+                        / simulatedPerSecond
+                        * 1e9));
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -51,10 +51,34 @@ public final class TestReadingsQueue implements AutoCloseable {
     return queue;
   }
 
-  /** Drops every message waiting in the queue (a test that feeds a second job afresh). */
+  /**
+   * Drops every message waiting in the queue (a test that feeds a second job afresh). Call it once
+   * the previous job has ended, not merely been asked to cancel: its consumer hands the messages it
+   * has not acknowledged back to the queue only when its channel closes, and they would reach the
+   * next job first. The consumer count alone does not show that: it drops when the consumer is
+   * cancelled, just before the channel closes. Waits for it as well, for a consumer of another
+   * kind.
+   */
   public void purge() throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
     try (Channel channel = connection.createChannel()) {
+      while (channel.queueDeclarePassive(queue.queue()).getConsumerCount() > 0) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("queue " + queue.queue() + " still has a consumer after 60 s");
+        }
+        Thread.sleep(100);
+      }
       channel.queuePurge(queue.queue());
+    }
+  }
+
+  /** Messages waiting and consumers attached, as the broker counts them now; for test messages. */
+  public String depth() {
+    try (Channel channel = connection.createChannel()) {
+      var ok = channel.queueDeclarePassive(queue.queue());
+      return ok.getMessageCount() + " ready, " + ok.getConsumerCount() + " consumer(s)";
+    } catch (Exception e) {
+      return "unknown (" + e + ")";
     }
   }
 

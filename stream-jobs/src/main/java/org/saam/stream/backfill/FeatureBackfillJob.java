@@ -9,13 +9,14 @@ import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.saam.common.store.FeatureRecord;
+import org.saam.common.store.QuarantineEntry;
 import org.saam.stream.functions.JoinFailureRouter;
 import org.saam.stream.people.AssignmentDirectory;
-import org.saam.stream.pipeline.SensorPipelineJob;
+import org.saam.stream.pipeline.Connectors;
 import org.saam.stream.pipeline.SensorPipelineOptions;
-import org.saam.stream.records.FeatureRecord;
+import org.saam.stream.pipeline.SharedStages;
 import org.saam.stream.records.MeasuredReading;
-import org.saam.stream.records.RejectedMessage;
 
 /**
  * The {@code feature-backfill} batch job: recomputes the features of stored measurements with the
@@ -65,19 +66,19 @@ public final class FeatureBackfillJob {
             .rebalance()
             .flatMap(
                 new ReadMeasurementBuckets(
-                    options.mongoUri(), options.mongoDatabase(), range.locationId()))
+                    options.sinks().mongoUri(), options.sinks().database(), range.locationId()))
             .name("read measurement buckets")
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<MeasuredReading>forMonotonousTimestamps()
                     .withTimestampAssigner((reading, previous) -> reading.tsMillis()))
             .name("event time");
     BackfillRange windows = range;
-    var attributed = SensorPipelineJob.joinPerson(stored, assignments, options);
+    var attributed = SharedStages.joinPerson(stored, assignments, options);
     // Stored readings passed the pipeline's checks once; a join failure here is a bug to see, so
     // the backfill fails loudly instead of writing features without the reading.
     attributed
         .getSideOutput(JoinFailureRouter.FAILED)
-        .<RejectedMessage>map(
+        .<QuarantineEntry>map(
             failed -> {
               throw new IllegalStateException(
                   "join person failed on a stored reading of "
@@ -85,11 +86,11 @@ public final class FeatureBackfillJob {
                       + ": "
                       + failed.detail());
             })
-        .returns(RejectedMessage.class)
+        .returns(QuarantineEntry.class)
         .name("fail on join failures")
         .sinkTo(new DiscardingSink<>())
         .name("join failures");
-    SensorPipelineJob.computeFeatures(attributed, options, false)
+    SharedStages.computeFeatures(attributed, options, false)
         .filter(feature -> windows.includes(feature.windowStartMillis(), feature.timeZone()))
         .name("windows of the range")
         .sinkTo(features)
@@ -106,10 +107,7 @@ public final class FeatureBackfillJob {
   public static FeatureBackfillJob withRealConnectors(
       BackfillRange range, SensorPipelineOptions options) {
     return new FeatureBackfillJob(
-        range,
-        options,
-        SensorPipelineJob.assignmentDirectory(options),
-        SensorPipelineJob.featureSink(options));
+        range, options, Connectors.assignmentDirectory(options), Connectors.featureSink(options));
   }
 
   public static void main(String[] args) throws Exception {

@@ -7,13 +7,13 @@ import com.mongodb.client.model.Filters;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.saam.common.store.MeasurementBuckets;
 import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.records.MeasuredReading;
 
@@ -45,33 +45,30 @@ public final class ReadMeasurementBuckets extends RichFlatMapFunction<Long, Meas
   @Override
   public void open(Configuration parameters) {
     client = MongoClients.create(mongoUri);
-    measurements = client.getDatabase(database).getCollection("measurements");
+    measurements = client.getDatabase(database).getCollection(MeasurementBuckets.COLLECTION);
     samplesRead = getRuntimeContext().getMetricGroup().counter("samplesRead");
   }
 
   @Override
   public void flatMap(Long hourStartMillis, Collector<MeasuredReading> out) {
     List<Bson> filters = new ArrayList<>();
-    filters.add(Filters.eq("hour", new Date(hourStartMillis)));
-    filters.add(Filters.in("source_id", PersonFeatureWindows.SOURCES));
+    filters.add(Filters.eq(MeasurementBuckets.HOUR, new Date(hourStartMillis)));
+    filters.add(Filters.in(MeasurementBuckets.SOURCE_ID, PersonFeatureWindows.SOURCES));
     if (locationId != null) {
-      filters.add(Filters.eq("location_id", locationId));
+      filters.add(Filters.eq(MeasurementBuckets.LOCATION_ID, locationId));
     }
-    for (Document bucket : measurements.find(Filters.and(filters))) {
-      Document samples = bucket.get("samples", Document.class);
-      if (samples == null) {
-        continue;
-      }
-      for (Map.Entry<String, Object> sample : samples.entrySet()) {
+    for (Document document : measurements.find(Filters.and(filters))) {
+      MeasurementBuckets.Bucket bucket = MeasurementBuckets.read(document);
+      for (MeasurementBuckets.Sample sample : bucket.samples()) {
         out.collect(
             new MeasuredReading(
-                bucket.getString("location_id"),
+                bucket.locationId(),
                 FROM_STORAGE,
                 0,
-                bucket.getString("source_id"),
-                bucket.getString("device"),
-                Long.parseLong(sample.getKey()),
-                ((Number) sample.getValue()).doubleValue(),
+                bucket.sourceId(),
+                bucket.device(),
+                sample.tsMillis(),
+                sample.value(),
                 null,
                 null));
         samplesRead.inc();

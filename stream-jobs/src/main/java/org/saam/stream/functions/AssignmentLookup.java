@@ -16,6 +16,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.saam.common.records.Assignment;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.people.AssignmentDirectory;
 import org.saam.stream.records.JoinOutcome;
 import org.saam.stream.records.MeasuredReading;
@@ -34,8 +35,9 @@ import org.saam.stream.records.MeasuredReading;
  * the data rather than by an outage, yields a {@link JoinOutcome#failed failed outcome} that {@link
  * JoinFailureRouter} quarantines as {@code internal_error}; the job goes on.
  *
- * <p>Metrics: {@code assignmentCacheHits}, {@code assignmentLoads}, {@code
- * assignmentInvalidations}, {@code readingsWithoutPerson}.
+ * <p>Metrics ({@link PipelineMetrics}): {@code saam_assignment_lookups_total} by outcome ({@code
+ * cache_hit}, {@code load}), {@code saam_assignment_invalidations_total}, {@code
+ * saam_readings_unassigned_total}.
  */
 public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, JoinOutcome> {
   private static final long serialVersionUID = 1L;
@@ -79,10 +81,11 @@ public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, J
             });
     loading = new ConcurrentHashMap<>();
     var metrics = getRuntimeContext().getMetricGroup();
-    hits = metrics.counter("assignmentCacheHits");
-    loads = metrics.counter("assignmentLoads");
-    invalidations = metrics.counter("assignmentInvalidations");
-    withoutPerson = metrics.counter("readingsWithoutPerson");
+    hits = PipelineMetrics.assignmentLookups(metrics, "cache_hit");
+    loads = PipelineMetrics.assignmentLookups(metrics, "load");
+    invalidations =
+        metrics.addGroup(PipelineMetrics.GROUP).counter("assignment_invalidations_total");
+    withoutPerson = PipelineMetrics.readingsUnassigned(metrics);
     directory = directoryFactory.open();
     directory.onChange(
         location -> {

@@ -21,11 +21,12 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.saam.common.records.CoachingEvent;
+import org.saam.common.store.FeatureRecord;
 import org.saam.stream.coaching.CoachingEngine;
 import org.saam.stream.coaching.CoachingRule;
 import org.saam.stream.coaching.CoachingRules;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.CoachingEventRecord;
-import org.saam.stream.records.FeatureRecord;
 
 /**
  * Per person, runs the coaching rules over the person's features as their windows close, and sends
@@ -61,7 +62,7 @@ public final class CoachingRulesFunction
   private transient Map<String, List<CoachingRule>> rulesByFeature;
   private transient MapState<String, String> histories; // rule id -> History JSON
   private transient MapState<String, String> waiting; // event id -> event JSON
-  private transient Counter fired;
+  private transient Map<String, Counter> firedByRule;
   private transient Counter heldForQuietHours;
   private transient Counter deliveredLate;
 
@@ -89,10 +90,14 @@ public final class CoachingRulesFunction
         getRuntimeContext()
             .getMapState(
                 new MapStateDescriptor<>("events-after-quiet-hours", Types.STRING, Types.STRING));
-    fired = getRuntimeContext().getMetricGroup().counter("coachingEventsFired");
+    var metrics = getRuntimeContext().getMetricGroup();
+    firedByRule = new HashMap<>();
+    for (CoachingRule rule : rules.rules()) {
+      firedByRule.put(rule.id(), PipelineMetrics.coachingEvents(metrics, rule.id()));
+    }
     heldForQuietHours =
-        getRuntimeContext().getMetricGroup().counter("coachingEventsHeldForQuietHours");
-    deliveredLate = getRuntimeContext().getMetricGroup().counter("coachingEventsDeliveredLate");
+        metrics.addGroup(PipelineMetrics.GROUP).counter("coaching_events_held_total");
+    deliveredLate = metrics.addGroup(PipelineMetrics.GROUP).counter("coaching_events_late_total");
   }
 
   @Override
@@ -119,7 +124,7 @@ public final class CoachingRulesFunction
           engine.evaluate(rule, feature.userId(), feature.locationId(), window, history);
       histories.put(rule.id(), JSON.writeValueAsString(history));
       if (event.isPresent()) {
-        fired.inc();
+        firedByRule.get(rule.id()).inc();
         long wallNow = ctx.timerService().currentProcessingTime();
         if (feature.windowEndMillis() < wallNow - lateAfter.toMillis()) {
           deliveredLate.inc();

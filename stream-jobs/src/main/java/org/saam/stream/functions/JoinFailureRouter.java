@@ -7,9 +7,10 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.saam.common.codec.RejectionReason;
+import org.saam.common.store.QuarantineEntry;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.JoinOutcome;
 import org.saam.stream.records.MeasuredReading;
-import org.saam.stream.records.RejectedMessage;
 
 /**
  * Passes joined readings on and sends readings the join failed on to {@link #FAILED}, as quarantine
@@ -17,23 +18,22 @@ import org.saam.stream.records.RejectedMessage;
  * job. The entry holds the reading as a one-reading batch of its gateway, so a replay sends it
  * through the pipeline again.
  *
- * <p>Metric: {@code rejected_internal_error}.
+ * <p>Metric: {@code saam_readings_refused_total{reason="internal_error"}}.
  */
 public final class JoinFailureRouter extends ProcessFunction<JoinOutcome, MeasuredReading> {
   private static final long serialVersionUID = 1L;
 
   /** Readings the join failed on, bound for quarantine. */
-  public static final OutputTag<RejectedMessage> FAILED =
-      new OutputTag<>("join-failed", TypeInformation.of(RejectedMessage.class)) {};
+  public static final OutputTag<QuarantineEntry> FAILED =
+      new OutputTag<>("join-failed", TypeInformation.of(QuarantineEntry.class)) {};
 
   private transient Counter internalErrors;
 
   @Override
   public void open(Configuration parameters) {
     internalErrors =
-        getRuntimeContext()
-            .getMetricGroup()
-            .counter("rejected_" + RejectionReason.INTERNAL_ERROR.code());
+        PipelineMetrics.refused(
+            getRuntimeContext().getMetricGroup(), RejectionReason.INTERNAL_ERROR);
   }
 
   @Override
@@ -47,8 +47,8 @@ public final class JoinFailureRouter extends ProcessFunction<JoinOutcome, Measur
   }
 
   /** The quarantine entry of a reading the join failed on. */
-  static RejectedMessage entry(MeasuredReading reading, String failure, long nowMillis) {
-    return RejectedMessage.ofReading(
-        reading, RejectionReason.INTERNAL_ERROR, "join person failed: " + failure, nowMillis);
+  static QuarantineEntry entry(MeasuredReading reading, String failure, long nowMillis) {
+    return reading.quarantined(
+        RejectionReason.INTERNAL_ERROR, "join person failed: " + failure, nowMillis);
   }
 }

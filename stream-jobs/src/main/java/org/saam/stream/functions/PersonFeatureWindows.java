@@ -21,19 +21,20 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.saam.common.store.FeatureRecord;
 import org.saam.stream.features.DayFeatures;
 import org.saam.stream.features.FeatureValue;
 import org.saam.stream.features.FeatureWindow;
 import org.saam.stream.features.Sample;
 import org.saam.stream.features.SleepFeatures;
-import org.saam.stream.records.FeatureRecord;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.MeasuredReading;
 
 /**
  * Per person, cuts readings into that person's local nights (12:00 to 12:00) and days (00:00 to
  * 24:00) and emits the features of {@code org.saam.stream.features} when the person's time passes a
  * window's end. Readings that arrive late but within the allowed lateness update the window's
- * features (emitted again, same key); later ones are counted ({@code lateReadingsForBackfill}) and
+ * features (emitted again, same key); later ones are counted ({@code saam_readings_late_total}) and
  * left to the backfill job.
  *
  * <p>Two clocks:
@@ -141,7 +142,7 @@ public final class PersonFeatureWindows
     roomBeforeKeptDays =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("room-before-kept-days", Types.DOUBLE));
-    tooLate = getRuntimeContext().getMetricGroup().counter("lateReadingsForBackfill");
+    tooLate = PipelineMetrics.readingsLate(getRuntimeContext().getMetricGroup());
     windowsEmitted = getRuntimeContext().getMetricGroup().counter("featureWindowsEmitted");
     homesQuiet = getRuntimeContext().getMetricGroup().counter("quietHomesClosed");
     newest = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-reading", Types.LONG));

@@ -26,10 +26,11 @@ import org.saam.common.codec.TimestampWindow;
 import org.saam.common.quarantine.QuarantineText;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
+import org.saam.common.store.QuarantineEntry;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.BatchReceived;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
-import org.saam.stream.records.RejectedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,16 +48,17 @@ import org.slf4j.LoggerFactory;
  * <p>The message is hashed once (SHA-256), whatever number of its readings are refused; quarantine
  * entries keep a bounded part of the raw text (see {@link QuarantineText}).
  *
- * <p>Metrics (operator scope): {@code batchesAccepted}, {@code readingsAccepted}, and one counter
- * per reason, {@code rejected_<reason>} (including {@code rejected_internal_error}).
+ * <p>Metrics ({@link PipelineMetrics}): {@code saam_messages_in_total}, {@code
+ * saam_readings_in_total} and {@code saam_readings_refused_total} per reason (including {@code
+ * internal_error}).
  */
 public final class ReadingBatchParser extends ProcessFunction<RawMessage, MeasuredReading> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ReadingBatchParser.class);
 
   /** Side output of everything refused, bound for quarantine. */
-  public static final OutputTag<RejectedMessage> REJECTED =
-      new OutputTag<>("rejected", TypeInformation.of(RejectedMessage.class)) {};
+  public static final OutputTag<QuarantineEntry> REJECTED =
+      new OutputTag<>("rejected", TypeInformation.of(QuarantineEntry.class)) {};
 
   /** Side output: one record per accepted batch, for completeness (seq gap) tracking. */
   public static final OutputTag<BatchReceived> BATCHES =
@@ -74,8 +76,8 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
   private final SourceCatalogue catalogue;
   private final BatchDecoder decoder;
 
-  private transient Counter batchesAccepted;
-  private transient Counter readingsAccepted;
+  private transient Counter messagesIn;
+  private transient Counter readingsIn;
   private transient Map<RejectionReason, Counter> rejected;
   private transient long lastInternalErrorLoggedAt;
 
@@ -97,16 +99,17 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
   @Override
   public void open(Configuration parameters) {
     var metrics = getRuntimeContext().getMetricGroup();
-    batchesAccepted = metrics.counter("batchesAccepted");
-    readingsAccepted = metrics.counter("readingsAccepted");
+    messagesIn = PipelineMetrics.messagesIn(metrics);
+    readingsIn = PipelineMetrics.readingsIn(metrics);
     rejected = new EnumMap<>(RejectionReason.class);
     for (RejectionReason reason : RejectionReason.values()) {
-      rejected.put(reason, metrics.counter("rejected_" + reason.code()));
+      rejected.put(reason, PipelineMetrics.refused(metrics, reason));
     }
   }
 
   @Override
   public void processElement(RawMessage message, Context context, Collector<MeasuredReading> out) {
+    messagesIn.inc();
     Verdict verdict = new Verdict(message);
     try {
       judge(message, verdict);
@@ -123,11 +126,10 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
       context.output(REJECTED, verdict.refusals.get(i));
     }
     for (MeasuredReading reading : verdict.accepted) {
-      readingsAccepted.inc();
+      readingsIn.inc();
       out.collect(reading);
     }
     if (verdict.batch != null) {
-      batchesAccepted.inc();
       context.output(BATCHES, verdict.batch);
     }
   }
@@ -209,7 +211,7 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
   private static final class Verdict {
     private final RawMessage message;
     private final List<MeasuredReading> accepted = new ArrayList<>();
-    private final List<RejectedMessage> refusals = new ArrayList<>();
+    private final List<QuarantineEntry> refusals = new ArrayList<>();
     private final List<RejectionReason> reasons = new ArrayList<>();
     private BatchReceived batch;
     private String payloadSha256;
@@ -229,7 +231,7 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
           refusal(batch.locationId(), batch, reason, detail, index, QuarantineText.keep(text)));
     }
 
-    private RejectedMessage refusal(
+    private QuarantineEntry refusal(
         String locationId,
         ReadingBatch batch,
         RejectionReason reason,
@@ -240,7 +242,7 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
         payloadSha256 = QuarantineText.sha256(message.body());
       }
       reasons.add(reason);
-      return new RejectedMessage(
+      return new QuarantineEntry(
           QuarantineText.id(message.routingKey(), payloadSha256, reason.code(), index),
           reason.code(),
           detail,
@@ -252,7 +254,8 @@ public final class ReadingBatchParser extends ProcessFunction<RawMessage, Measur
           kept.truncated(),
           message.body().length,
           payloadSha256,
-          message.receivedAtMillis());
+          message.receivedAtMillis(),
+          null);
     }
   }
 

@@ -12,8 +12,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.saam.common.store.LocationCompleteness;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.BatchReceived;
-import org.saam.stream.records.LocationCompleteness;
 
 /**
  * Per location, notices batches that never arrived: a seq above the highest one seen opens a gap
@@ -23,8 +24,8 @@ import org.saam.stream.records.LocationCompleteness;
  * <p>At most {@value #MAX_TRACKED} missing seqs are remembered per location (beyond that they are
  * only counted). State expires 30 days after the location's last batch.
  *
- * <p>Metrics: {@code missingBatches} (currently missing, goes down when late batches arrive),
- * {@code gapsDetected}.
+ * <p>Metrics ({@link PipelineMetrics}): {@code saam_batches_missing} (currently missing, goes down
+ * when late batches arrive), {@code saam_sequence_gaps_total}.
  */
 public final class SeqGapTracker
     extends KeyedProcessFunction<String, BatchReceived, LocationCompleteness> {
@@ -57,8 +58,12 @@ public final class SeqGapTracker
     highest = getRuntimeContext().getState(highestDescriptor);
     missingCount = getRuntimeContext().getState(countDescriptor);
     missing = getRuntimeContext().getMapState(missingDescriptor);
-    missingBatches = getRuntimeContext().getMetricGroup().counter("missingBatches");
-    gapsDetected = getRuntimeContext().getMetricGroup().counter("gapsDetected");
+    missingBatches =
+        getRuntimeContext()
+            .getMetricGroup()
+            .addGroup(PipelineMetrics.GROUP)
+            .counter("batches_missing");
+    gapsDetected = PipelineMetrics.sequenceGaps(getRuntimeContext().getMetricGroup());
   }
 
   @Override

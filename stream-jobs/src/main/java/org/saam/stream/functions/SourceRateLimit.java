@@ -14,8 +14,9 @@ import org.apache.flink.util.OutputTag;
 import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.common.catalogue.SourceDefinition;
 import org.saam.common.codec.RejectionReason;
+import org.saam.common.store.QuarantineEntry;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.MeasuredReading;
-import org.saam.stream.records.RejectedMessage;
 
 /**
  * Bounds every hourly measurement bucket: keyed by location, it counts the readings let through per
@@ -29,7 +30,7 @@ import org.saam.stream.records.RejectedMessage;
  * max_per_hour} per period of activity. Even at the highest rate a catalogue may set, about 3 such
  * periods fit under MongoDB's 16 MiB, at the default rates hundreds do.
  *
- * <p>Metrics: {@code rejected_rate_exceeded}.
+ * <p>Metrics: {@code saam_readings_refused_total{reason="rate_exceeded"}}.
  */
 public final class SourceRateLimit
     extends KeyedProcessFunction<String, MeasuredReading, MeasuredReading> {
@@ -37,8 +38,8 @@ public final class SourceRateLimit
   private static final long HOUR_MILLIS = 3_600_000L;
 
   /** Readings refused for their rate, bound for quarantine. */
-  public static final OutputTag<RejectedMessage> REFUSED =
-      new OutputTag<>("rate-exceeded", TypeInformation.of(RejectedMessage.class)) {};
+  public static final OutputTag<QuarantineEntry> REFUSED =
+      new OutputTag<>("rate-exceeded", TypeInformation.of(QuarantineEntry.class)) {};
 
   private final SourceCatalogue catalogue;
   private final Duration stateTtl;
@@ -71,9 +72,8 @@ public final class SourceRateLimit
             .build());
     counts = getRuntimeContext().getMapState(descriptor);
     refused =
-        getRuntimeContext()
-            .getMetricGroup()
-            .counter("rejected_" + RejectionReason.RATE_EXCEEDED.code());
+        PipelineMetrics.refused(
+            getRuntimeContext().getMetricGroup(), RejectionReason.RATE_EXCEEDED);
   }
 
   @Override
@@ -91,8 +91,7 @@ public final class SourceRateLimit
       refused.inc();
       context.output(
           REFUSED,
-          RejectedMessage.ofReading(
-              reading,
+          reading.quarantined(
               RejectionReason.RATE_EXCEEDED,
               "'"
                   + reading.sourceId()

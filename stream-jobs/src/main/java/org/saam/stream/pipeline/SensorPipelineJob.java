@@ -1,53 +1,32 @@
 package org.saam.stream.pipeline;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.mongodb.sink.MongoSink;
-import org.apache.flink.connector.mongodb.sink.writer.serializer.MongoSerializationSchema;
 import org.apache.flink.streaming.api.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
-import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 import org.saam.common.catalogue.SourceCatalogue;
-import org.saam.identity.realm.SaamRealm;
+import org.saam.common.store.FeatureRecord;
+import org.saam.common.store.LocationCompleteness;
+import org.saam.common.store.QuarantineEntry;
 import org.saam.stream.coaching.CoachingRules;
-import org.saam.stream.functions.AssignmentLookup;
 import org.saam.stream.functions.CoachingRulesFunction;
 import org.saam.stream.functions.JoinFailureRouter;
-import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.functions.ReadingBatchParser;
 import org.saam.stream.functions.SeqGapTracker;
 import org.saam.stream.functions.SourceRateLimit;
 import org.saam.stream.people.AssignmentDirectory;
-import org.saam.stream.people.RedisUserServiceDirectory;
 import org.saam.stream.records.CoachingEventRecord;
-import org.saam.stream.records.FeatureRecord;
-import org.saam.stream.records.LocationCompleteness;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
-import org.saam.stream.records.RejectedMessage;
-import org.saam.stream.sinks.CoachingEventIndex;
-import org.saam.stream.sinks.CoachingEventKafkaSink;
-import org.saam.stream.sinks.CoachingEventPush;
-import org.saam.stream.sinks.CompletenessWrite;
-import org.saam.stream.sinks.FeatureWrite;
-import org.saam.stream.sinks.MeasurementBucketWrite;
-import org.saam.stream.sinks.QuarantineWrite;
-import org.saam.stream.sources.QuorumQueueSource;
-import org.saam.stream.sources.RawMessageDeserializer;
+import org.saam.stream.sinks.NamedSink;
 
 /**
  * The {@code sensor-pipeline} streaming job.
@@ -76,7 +55,7 @@ public final class SensorPipelineJob {
 
   private final SourceFunction<RawMessage> source;
   private final Sink<MeasuredReading> measurements;
-  private final Sink<RejectedMessage> quarantine;
+  private final Sink<QuarantineEntry> quarantine;
   private final Sink<LocationCompleteness> completeness;
   private final Sink<FeatureRecord> features;
   private final SourceCatalogue catalogue;
@@ -115,7 +94,7 @@ public final class SensorPipelineJob {
   public SensorPipelineJob(
       SourceFunction<RawMessage> source,
       Sink<MeasuredReading> measurements,
-      Sink<RejectedMessage> quarantine,
+      Sink<QuarantineEntry> quarantine,
       Sink<LocationCompleteness> completeness,
       Sink<FeatureRecord> features,
       SourceCatalogue catalogue,
@@ -146,14 +125,14 @@ public final class SensorPipelineJob {
     SingleOutputStreamOperator<MeasuredReading> readings =
         messages
             .keyBy(message -> String.valueOf(message.routingKey()))
-            .process(new ReadingBatchParser(catalogue, options.timestampWindow()))
+            .process(new ReadingBatchParser(catalogue, options.validation().timestampWindow()))
             .name("parse readings")
             .uid("parse-readings");
 
     SingleOutputStreamOperator<MeasuredReading> limited =
         readings
             .keyBy(MeasuredReading::locationId)
-            .process(new SourceRateLimit(catalogue, options.rateStateTtl()))
+            .process(new SourceRateLimit(catalogue, options.validation().rateStateTtl()))
             .name("limit source rates")
             .uid("limit-source-rates");
 
@@ -161,25 +140,26 @@ public final class SensorPipelineJob {
         limited
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<MeasuredReading>forBoundedOutOfOrderness(
-                        options.outOfOrderness())
+                        options.eventTime().outOfOrderness())
                     .withTimestampAssigner((reading, previous) -> reading.tsMillis())
-                    .withIdleness(options.idleness()))
+                    .withIdleness(options.eventTime().idleness()))
             .name("event time")
             .uid("event-time");
 
     SingleOutputStreamOperator<MeasuredReading> attributed =
-        joinPerson(timed, assignments, options);
+        SharedStages.joinPerson(timed, assignments, options);
 
     attributed.sinkTo(measurements).name("write measurements").uid("write-measurements");
 
-    DataStream<FeatureRecord> personFeatures = computeFeatures(attributed, options, true);
+    DataStream<FeatureRecord> personFeatures =
+        SharedStages.computeFeatures(attributed, options, true);
     personFeatures.sinkTo(features).name("write features").uid("write-features");
 
     if (!coaching.sinks().isEmpty()) {
       DataStream<CoachingEventRecord> events =
           personFeatures
               .keyBy(FeatureRecord::userId)
-              .process(new CoachingRulesFunction(coaching.rules(), options.coachingLateAfter()))
+              .process(new CoachingRulesFunction(coaching.rules(), options.coaching().lateAfter()))
               .name("apply coaching rules")
               .uid("apply-coaching-rules");
       for (Sink<CoachingEventRecord> sink : coaching.sinks()) {
@@ -210,61 +190,10 @@ public final class SensorPipelineJob {
         .uid("write-completeness");
   }
 
-  /**
-   * The {@code join person} operator, shared with the backfill job. Readings the join failed on
-   * (not an outage: see {@link AssignmentLookup}) leave on the side output {@link
-   * JoinFailureRouter#FAILED}.
-   */
-  public static SingleOutputStreamOperator<MeasuredReading> joinPerson(
-      DataStream<MeasuredReading> readings,
-      AssignmentDirectory.Factory assignments,
-      SensorPipelineOptions options) {
-    // Ordered: a home's readings leave the join in the order they came (see build).
-    return AsyncDataStream.orderedWait(
-            readings,
-            new AssignmentLookup(
-                assignments, options.joinCacheLocations(), options.joinCacheExpiryMillis()),
-            options.joinTimeoutMillis(),
-            TimeUnit.MILLISECONDS,
-            1000)
-        .name("join person")
-        .uid("join-person")
-        .process(new JoinFailureRouter())
-        .name("route join failures")
-        .uid("route-join-failures");
-  }
-
-  /**
-   * {@code readings of people -> compute features}, shared with the backfill job.
-   *
-   * @param perPerson each home's own clock (streaming), else the watermark (the batch backfill)
-   */
-  public static DataStream<FeatureRecord> computeFeatures(
-      DataStream<MeasuredReading> attributed, SensorPipelineOptions options, boolean perPerson) {
-    return attributed
-        .filter(reading -> reading.userId() != null)
-        .name("readings of people")
-        .uid("readings-of-people")
-        .keyBy(MeasuredReading::userId)
-        .process(
-            perPerson
-                ? new PersonFeatureWindows(options.featureLatenessMillis(), options.personTime())
-                : new PersonFeatureWindows(options.featureLatenessMillis()))
-        .name("compute features")
-        .uid("compute-features");
-  }
-
   private static String sinkName(Sink<CoachingEventRecord> sink) {
-    if (sink instanceof CoachingEventKafkaSink) {
-      return "send coaching events to kafka";
-    }
-    if (sink instanceof CoachingEventPush) {
-      return "push coaching events to app";
-    }
-    if (sink instanceof CoachingEventIndex) {
-      return "index coaching events";
-    }
-    return "coaching events to " + sink.getClass().getSimpleName();
+    return sink instanceof NamedSink named
+        ? named.operatorName()
+        : "coaching events to " + sink.getClass().getSimpleName();
   }
 
   /**
@@ -273,7 +202,7 @@ public final class SensorPipelineJob {
    */
   public static void configure(StreamExecutionEnvironment env, SensorPipelineOptions options) {
     env.enableCheckpointing(
-        options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        options.source().checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     // Back off between restarts (1 s, 2 s, 4 s, ... up to 2 min): every restart hands the
     // unacknowledged messages back to the queue and counts a delivery, and the queue dead-letters
     // a message after 5 deliveries. Backing off keeps a short outage of a dependency from
@@ -293,125 +222,19 @@ public final class SensorPipelineJob {
     env.configure(restarts);
   }
 
-  /** The real source: the readings quorum queue. */
-  public static SourceFunction<RawMessage> queueSource(SensorPipelineOptions options) {
-    RMQConnectionConfig connection =
-        new RMQConnectionConfig.Builder()
-            .setHost(options.rabbitHost())
-            .setPort(options.rabbitPort())
-            .setVirtualHost(options.rabbitVirtualHost())
-            .setUserName(options.rabbitUser())
-            .setPassword(options.rabbitPassword())
-            .setAutomaticRecovery(true)
-            .setTopologyRecoveryEnabled(false)
-            .build();
-    return new QuorumQueueSource<>(
-        connection, options.queue(), options.prefetch(), new RawMessageDeserializer());
-  }
-
-  /** The real measurements sink: idempotent bucket upserts. */
-  public static Sink<MeasuredReading> measurementSink(SensorPipelineOptions options) {
-    return mongoSink(
-        options, "measurements", options.sinkBatchSize(), new MeasurementBucketWrite());
-  }
-
-  /** The real quarantine sink. */
-  public static Sink<RejectedMessage> quarantineSink(SensorPipelineOptions options) {
-    return mongoSink(options, "quarantine", 100, new QuarantineWrite());
-  }
-
-  /** The real completeness sink. */
-  public static Sink<LocationCompleteness> completenessSink(SensorPipelineOptions options) {
-    return mongoSink(options, "completeness", 100, new CompletenessWrite());
-  }
-
-  /** The real features sink: one document per person, feature and window. */
-  public static Sink<FeatureRecord> featureSink(SensorPipelineOptions options) {
-    return mongoSink(options, "features", 500, new FeatureWrite());
-  }
-
-  /** The coaching stage with its real sinks, or none when {@code --coaching.enabled false}. */
-  public static Coaching coaching(SensorPipelineOptions options) throws IOException {
-    if (!options.coachingEnabled()) {
-      return Coaching.none();
-    }
-    return new Coaching(
-        coachingRules(options),
-        List.of(
-            new CoachingEventKafkaSink(options.kafkaBootstrap(), options.coachingTopic()),
-            new CoachingEventPush(
-                options.rabbitHost(),
-                options.rabbitPort(),
-                options.rabbitVirtualHost(),
-                options.rabbitUser(),
-                options.rabbitPassword()),
-            new CoachingEventIndex(options.elasticsearchUrl(), options.coachingIndex())));
-  }
-
-  /** The rules file named by the options, or the built-in rules; checked against the catalogue. */
-  public static CoachingRules coachingRules(SensorPipelineOptions options) throws IOException {
-    String origin =
-        options.coachingRulesPath() == null
-            ? CoachingRules.DEFAULT_RESOURCE
-            : options.coachingRulesPath();
-    try (InputStream in =
-        options.coachingRulesPath() == null
-            ? CoachingRules.class.getResourceAsStream(CoachingRules.DEFAULT_RESOURCE)
-            : Files.newInputStream(Path.of(options.coachingRulesPath()))) {
-      return CoachingRules.load(in, origin, catalogue(options));
-    }
-  }
-
-  /** The real directory: Redis, then the user service, with the job's own token. */
-  public static AssignmentDirectory.Factory assignmentDirectory(SensorPipelineOptions options) {
-    return new RedisUserServiceDirectory.Settings(
-        options.redisUri(),
-        options.usersUrl(),
-        options.realmUrl(),
-        SaamRealm.PIPELINE_CLIENT,
-        options.pipelineClientSecret());
-  }
-
-  private static <T> Sink<T> mongoSink(
-      SensorPipelineOptions options,
-      String collection,
-      int batchSize,
-      MongoSerializationSchema<T> write) {
-    return MongoSink.<T>builder()
-        .setUri(options.mongoUri())
-        .setDatabase(options.mongoDatabase())
-        .setCollection(collection)
-        .setBatchSize(batchSize)
-        .setBatchIntervalMs(options.sinkBatchIntervalMs())
-        .setMaxRetries(5)
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setSerializationSchema(write)
-        .build();
-  }
-
-  /** The catalogue file named by the options, or the built-in one. */
-  public static SourceCatalogue catalogue(SensorPipelineOptions options) throws IOException {
-    if (options.cataloguePath() == null) {
-      return SourceCatalogue.loadDefault();
-    }
-    try (InputStream in = Files.newInputStream(Path.of(options.cataloguePath()))) {
-      return SourceCatalogue.load(in, options.cataloguePath());
-    }
-  }
-
   /** The job with its real connectors. */
   public static SensorPipelineJob withRealConnectors(SensorPipelineOptions options)
       throws IOException {
     return new SensorPipelineJob(
-        queueSource(options),
-        measurementSink(options),
-        quarantineSink(options),
-        completenessSink(options),
-        featureSink(options),
-        catalogue(options),
-        assignmentDirectory(options),
+        Connectors.queueSource(options),
+        Connectors.measurementSink(options),
+        Connectors.quarantineSink(options),
+        Connectors.completenessSink(options),
+        Connectors.featureSink(options),
+        Connectors.catalogue(options),
+        Connectors.assignmentDirectory(options),
         options,
-        coaching(options));
+        Connectors.coaching(options));
   }
 
   public static void main(String[] args) throws Exception {

@@ -1,5 +1,8 @@
 package org.saam.stream.records;
 
+import org.saam.common.codec.RejectionReason;
+import org.saam.common.store.QuarantineEntry;
+
 /**
  * A valid reading with the context the pipeline needs downstream.
  *
@@ -29,5 +32,14 @@ public record MeasuredReading(
   public MeasuredReading withPerson(String person, String zone) {
     return new MeasuredReading(
         locationId, gatewayId, seq, sourceId, device, tsMillis, value, person, zone);
+  }
+
+  /**
+   * The quarantine entry of this reading when it is refused after parsing (by the rate limit, or
+   * because the join failed on it), so that a replay sends it again.
+   */
+  public QuarantineEntry quarantined(RejectionReason reason, String detail, long nowMillis) {
+    return QuarantineEntry.ofReading(
+        locationId, gatewayId, seq, sourceId, tsMillis, value, reason, detail, nowMillis);
   }
 }

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.saam.identity.tokenlog.Elasticsearch;
+import org.saam.common.broker.Topics;
+import org.saam.common.elasticsearch.Elasticsearch;
 import org.saam.stream.records.CoachingEventRecord;
 
 /**
@@ -21,11 +22,19 @@ import org.saam.stream.records.CoachingEventRecord;
  * refused document fails the job rather than being dropped. The index is created with its mapping
  * when missing.
  */
-public final class CoachingEventIndex implements Sink<CoachingEventRecord> {
+public final class CoachingEventIndex implements Sink<CoachingEventRecord>, NamedSink {
+  /** The operator name in the job graph. */
+  public static final String OPERATOR_NAME = "index coaching events";
+
+  @Override
+  public String operatorName() {
+    return OPERATOR_NAME;
+  }
+
   private static final long serialVersionUID = 1L;
 
   /** The index name (ARCHITECTURE.md, section 7). */
-  public static final String INDEX = "saam-coaching-events";
+  public static final String INDEX = Topics.COACHING_EVENTS_INDEX;
 
   private static final int BATCH = 100;
 

@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.CoachingEventRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * either, every checkpoint records the topic's end offsets (after flushing). A writer restored from
  * a checkpoint first reads the topic from those offsets to its end and remembers the event ids it
  * finds: events of the replay already in Kafka are skipped, the rest are written. Only public Kafka
- * client APIs are used (no transactions to resume), and consumers see events at once.
+ * client APIs are used (no transactions to resume), and consumers see events at once. A job that
+ * fails before its first checkpoint completes has no offsets to start from and writes the events of
+ * that first interval again (same {@code event_id}; consumers drop repeats by it, as the app does).
  *
  * <p>Run it with parallelism 1: coaching events are a few per person per day, and one writer keeps
  * the read-back exact. The topic must exist (the error says so); {@code ./saam up kafka} creates it
@@ -53,7 +56,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoachingEventKafkaSink
     implements Sink<CoachingEventRecord>,
-        SupportsWriterState<CoachingEventRecord, Map<Integer, Long>> {
+        SupportsWriterState<CoachingEventRecord, Map<Integer, Long>>,
+        NamedSink {
+  /** The operator name in the job graph. */
+  public static final String OPERATOR_NAME = "send coaching events to kafka";
+
+  @Override
+  public String operatorName() {
+    return OPERATOR_NAME;
+  }
+
   private static final long serialVersionUID = 1L;
 
   /** The header carrying the event id, for consumers and the read-back. */
@@ -71,14 +83,22 @@ public final class CoachingEventKafkaSink
   @SuppressWarnings("deprecation") // the abstract method of Sink in Flink 1.20
   public Writer createWriter(Sink.InitContext context) throws IOException {
     return new Writer(
-        context.metricGroup().counter("coachingEventsSkippedAsAlreadyInKafka"), List.of());
+        context
+            .metricGroup()
+            .addGroup(PipelineMetrics.GROUP)
+            .counter("coaching_events_skipped_total"),
+        List.of());
   }
 
   @Override
   public Writer restoreWriter(WriterInitContext context, Collection<Map<Integer, Long>> states)
       throws IOException {
     return new Writer(
-        context.metricGroup().counter("coachingEventsSkippedAsAlreadyInKafka"), states);
+        context
+            .metricGroup()
+            .addGroup(PipelineMetrics.GROUP)
+            .counter("coaching_events_skipped_total"),
+        states);
   }
 
   @Override

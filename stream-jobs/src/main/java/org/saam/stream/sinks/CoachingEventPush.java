@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.CoachingEventRecord;
 
 /**
@@ -20,7 +21,15 @@ import org.saam.stream.records.CoachingEventRecord;
  * the broker before a checkpoint completes (at-least-once: after a restart the app may get an event
  * again and drops it by {@code event_id}).
  */
-public final class CoachingEventPush implements Sink<CoachingEventRecord> {
+public final class CoachingEventPush implements Sink<CoachingEventRecord>, NamedSink {
+  /** The operator name in the job graph. */
+  public static final String OPERATOR_NAME = "push coaching events to app";
+
+  @Override
+  public String operatorName() {
+    return OPERATOR_NAME;
+  }
+
   private static final long serialVersionUID = 1L;
 
   /** The exchange the MQTT plugin reads. */
@@ -50,8 +59,14 @@ public final class CoachingEventPush implements Sink<CoachingEventRecord> {
   @SuppressWarnings("deprecation") // the abstract method of Sink in Flink 1.20
   public SinkWriter<CoachingEventRecord> createWriter(Sink.InitContext context) throws IOException {
     return new Writer(
-        context.metricGroup().counter("coachingEventsPushed"),
-        context.metricGroup().counter("coachingEventsNotPushedLate"));
+        context
+            .metricGroup()
+            .addGroup(PipelineMetrics.GROUP)
+            .counter("coaching_events_pushed_total"),
+        context
+            .metricGroup()
+            .addGroup(PipelineMetrics.GROUP)
+            .counter("coaching_events_not_pushed_late_total"));
   }
 
   private final class Writer implements SinkWriter<CoachingEventRecord> {

@@ -15,26 +15,20 @@ import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.assertj.core.data.Offset;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
-import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
-import org.saam.ingestion.testing.LocalStackEndpoints;
-import org.saam.ingestion.testing.TestReadingsQueue;
 import org.saam.stream.pipeline.SensorPipelineOptions;
-import org.saam.stream.testing.MeasurementStore;
 import org.saam.stream.testing.PipelineRunner;
+import org.saam.stream.testing.PipelineTestBed;
 import org.saam.stream.testing.UserServiceClient;
 
 /**
@@ -46,38 +40,11 @@ class FeatureBackfillITCase {
   private static final int DAYS = 7;
   private static final String GAME = "feature.cognitive.game_score";
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(PipelineRunner.PARALLELISM)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = PipelineTestBed.miniCluster();
 
-  private TestReadingsQueue queue;
-  private MeasurementStore store;
-  private GatewayPublisher gateway;
+  @RegisterExtension final PipelineTestBed bed = new PipelineTestBed(2);
+
   private JobClient job;
-
-  @BeforeEach
-  void fresh() throws Exception {
-    queue = TestReadingsQueue.declare(2);
-    store = MeasurementStore.fresh();
-    gateway = LocalStackEndpoints.simulatorPublisher();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-        job.cancel().get();
-      }
-    } finally {
-      gateway.close();
-      store.close();
-      queue.close();
-    }
-  }
 
   private static Map<String, Document> byId(List<Document> features) {
     Map<String, Document> map = new HashMap<>();
@@ -101,7 +68,7 @@ class FeatureBackfillITCase {
     Simulation simulation =
         new Simulation(
             SimulationSettings.defaults()
-                .withLocationPrefix(queue.locationPrefix())
+                .withLocationPrefix(bed.queue().locationPrefix())
                 .withHomes(2)
                 .withStartDate(START)
                 .withDays(DAYS)
@@ -120,11 +87,10 @@ class FeatureBackfillITCase {
           Map.of("user_id", person, "valid_from", "2026-01-01T00:00:00Z"));
       people.add(person);
     }
-    SensorPipelineOptions options =
-        PipelineRunner.options(queue.name(), store.databaseName()).build();
-    job = PipelineRunner.start(cluster, options);
+    SensorPipelineOptions options = bed.options().build();
+    job = bed.start(cluster, options);
     for (Simulation.Message message : messages) {
-      gateway.publishRaw(message.topic(), message.payload());
+      bed.gateway().publishRaw(message.topic(), message.payload());
     }
     // Streaming is done when the last closed day of both people is stored.
     for (int i = 0; i < people.size(); i++) {
@@ -134,19 +100,19 @@ class FeatureBackfillITCase {
               + "|feature.activity.steps|"
               + START.plusDays(DAYS - 2).atStartOfDay(zone).toEpochSecond();
       long deadline = System.nanoTime() + 180_000_000_000L;
-      while (store.features().stream().noneMatch(f -> f.getString("_id").equals(id))) {
+      while (bed.store().features().stream().noneMatch(f -> f.getString("_id").equals(id))) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError(
               "no "
                   + id
                   + "; stored: "
-                  + store.features().stream()
+                  + bed.store().features().stream()
                       .map(f -> f.getString("_id"))
                       .filter(f -> f.contains("activity.steps"))
                       .sorted()
                       .toList()
                   + " samples "
-                  + store.sampleCount()
+                  + bed.store().sampleCount()
                   + " of "
                   + simulation.readings());
         }
@@ -160,23 +126,25 @@ class FeatureBackfillITCase {
     LocalDate lateDay = START.plusDays(1);
     Instant played = lateDay.atTime(LocalTime.of(3, 17, 41)).atZone(zone).toInstant();
     String gameId = people.get(0) + "|" + GAME + "|" + lateDay.atStartOfDay(zone).toEpochSecond();
-    CommonTestUtils.waitUntilCondition(() -> store.sampleCount() == simulation.readings(), 200L);
+    CommonTestUtils.waitUntilCondition(
+        () -> bed.store().sampleCount() == simulation.readings(), 200L);
     long stored = simulation.readings();
-    gateway.publish(
-        new ReadingBatch(
-            "gw-late-" + UUID.randomUUID(),
-            home.get("location_id").asText(),
-            Instant.now(),
-            1,
-            List.of(new Reading("smartphone.game_score", played, 91))));
-    CommonTestUtils.waitUntilCondition(() -> store.sampleCount() == stored + 1, 100L);
+    bed.gateway()
+        .publish(
+            new ReadingBatch(
+                "gw-late-" + UUID.randomUUID(),
+                home.get("location_id").asText(),
+                Instant.now(),
+                1,
+                List.of(new Reading("smartphone.game_score", played, 91))));
+    CommonTestUtils.waitUntilCondition(() -> bed.store().sampleCount() == stored + 1, 100L);
     Thread.sleep(1_000); // the streaming job has seen it (and counted it as too late)
-    job.cancel().get();
+    PipelineRunner.cancelAndAwait(job);
     // The simulation starts at noon the day before START; those partial windows are outside.
     BackfillRange week = new BackfillRange(START, START.plusDays(DAYS), null);
     Map<String, Document> streamed =
         byId(
-            store.features().stream()
+            bed.store().features().stream()
                 .filter(
                     f -> {
                       Document window = f.get("window", Document.class);
@@ -186,9 +154,9 @@ class FeatureBackfillITCase {
                 .toList());
     Document gameBefore = streamed.get(gameId);
 
-    store.dropFeatures();
+    bed.store().dropFeatures();
     backfill(options, week);
-    Map<String, Document> backfilled = byId(store.features());
+    Map<String, Document> backfilled = byId(bed.store().features());
 
     assertThat(streamed).hasSizeGreaterThan(people.size() * 16 * (DAYS - 2));
     assertThat(backfilled.keySet()).containsAll(streamed.keySet());
@@ -221,10 +189,10 @@ class FeatureBackfillITCase {
         .isCloseTo((sumBefore + 91) / (gamesBefore + 1), Offset.offset(1e-9));
 
     // Only one location, and only windows of the range: the other person's features stay away.
-    store.dropFeatures();
+    bed.store().dropFeatures();
     backfill(
         options, new BackfillRange(lateDay, lateDay.plusDays(1), home.get("location_id").asText()));
-    List<Document> one = store.features();
+    List<Document> one = bed.store().features();
     assertThat(one).isNotEmpty();
     assertThat(one)
         .allSatisfy(

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.saam.common.records.CoachingEvent;
+import org.saam.common.store.FeatureRecord;
 import org.saam.stream.coaching.CoachingRules;
 import org.saam.stream.records.CoachingEventRecord;
-import org.saam.stream.records.FeatureRecord;
 
 class CoachingRulesFunctionTest {
   private static final ZoneId ZONE = ZoneId.of("Europe/Helsinki");

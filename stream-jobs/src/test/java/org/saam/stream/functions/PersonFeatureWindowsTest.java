@@ -20,12 +20,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.Reading;
+import org.saam.common.store.FeatureRecord;
 import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
 import org.saam.stream.features.DayFeatures;
 import org.saam.stream.features.FeatureWindow;
 import org.saam.stream.features.SleepFeatures;
-import org.saam.stream.records.FeatureRecord;
 import org.saam.stream.records.MeasuredReading;
 
 class PersonFeatureWindowsTest {

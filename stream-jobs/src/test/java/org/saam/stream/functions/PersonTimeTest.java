@@ -15,7 +15,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.saam.stream.records.FeatureRecord;
+import org.saam.common.store.FeatureRecord;
 import org.saam.stream.records.MeasuredReading;
 
 /**

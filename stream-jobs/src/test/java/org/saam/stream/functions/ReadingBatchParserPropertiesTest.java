@@ -14,10 +14,10 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.common.codec.TimestampWindow;
+import org.saam.common.store.QuarantineEntry;
 import org.saam.ingestion.testing.HostilePayloads;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
-import org.saam.stream.records.RejectedMessage;
 
 /**
  * The parser operator, fed hostile messages in a harness: every message ends as readings or as
@@ -54,7 +54,7 @@ class ReadingBatchParserPropertiesTest {
         harness.processElement(new RawMessage(routingKey(), body, RECEIVED_AT), 0L);
       }
 
-      List<RejectedMessage> rejected = rejected(harness);
+      List<QuarantineEntry> rejected = rejected(harness);
       var batches = harness.getSideOutput(ReadingBatchParser.BATCHES);
       long accepted = batches == null ? 0 : batches.size();
       long refusedWhole = rejected.stream().filter(r -> r.index() < 0).count();
@@ -62,7 +62,7 @@ class ReadingBatchParserPropertiesTest {
           .as("every message is an accepted batch or refused whole, an empty batch too")
           .isEqualTo(messages.size());
       assertThat(rejected).allSatisfy(ReadingBatchParserPropertiesTest::isBounded);
-      assertThat(rejected).extracting(RejectedMessage::reason).doesNotContain("internal_error");
+      assertThat(rejected).extracting(QuarantineEntry::reason).doesNotContain("internal_error");
     }
   }
 
@@ -74,7 +74,7 @@ class ReadingBatchParserPropertiesTest {
         harness.processElement(new RawMessage(routingKey(), batch.bytes(), RECEIVED_AT), 0L);
 
         List<MeasuredReading> emitted = harness.extractOutputValues();
-        List<RejectedMessage> rejected = rejected(harness);
+        List<QuarantineEntry> rejected = rejected(harness);
         boolean refusedWhole = rejected.stream().anyMatch(r -> r.index() < 0);
         if (refusedWhole) {
           assertThat(rejected).as("a batch refused whole, %s", batch).hasSize(1);
@@ -83,14 +83,14 @@ class ReadingBatchParserPropertiesTest {
           assertThat(emitted.size() + rejected.size())
               .as("readings emitted plus refused, %s", batch)
               .isEqualTo(batch.readingCount());
-          assertThat(rejected).extracting(RejectedMessage::index).doesNotHaveDuplicates();
+          assertThat(rejected).extracting(QuarantineEntry::index).doesNotHaveDuplicates();
         }
         assertThat(rejected).allSatisfy(ReadingBatchParserPropertiesTest::isBounded);
       }
     }
   }
 
-  private static void isBounded(RejectedMessage r) {
+  private static void isBounded(QuarantineEntry r) {
     assertThat(r.reason()).isNotBlank();
     assertThat(r.detail()).isNotBlank().hasSizeLessThan(600);
     assertThat(r.raw().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(256 * 1024);
@@ -107,7 +107,7 @@ class ReadingBatchParserPropertiesTest {
         new ReadingBatchParser(CATALOGUE, TimestampWindow.defaults()));
   }
 
-  private static List<RejectedMessage> rejected(
+  private static List<QuarantineEntry> rejected(
       OneInputStreamOperatorTestHarness<RawMessage, MeasuredReading> harness) {
     var output = harness.getSideOutput(ReadingBatchParser.REJECTED);
     return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();

@@ -15,9 +15,9 @@ import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.codec.RejectionReason;
 import org.saam.common.codec.TimestampWindow;
 import org.saam.common.quarantine.QuarantineText;
+import org.saam.common.store.QuarantineEntry;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
-import org.saam.stream.records.RejectedMessage;
 
 class ReadingBatchParserTest {
   /** When the test's batches arrive: 2026-11-22T07:00:00Z. */
@@ -42,7 +42,7 @@ class ReadingBatchParserTest {
         new RawMessage(routingKey, payload.getBytes(StandardCharsets.UTF_8), RECEIVED_AT), 0L);
   }
 
-  private List<RejectedMessage> rejected() {
+  private List<QuarantineEntry> rejected() {
     var output = harness.getSideOutput(ReadingBatchParser.REJECTED);
     // The harness has no queue for a side output that was never written to.
     return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
@@ -99,7 +99,7 @@ class ReadingBatchParserTest {
         .extracting(MeasuredReading::sourceId, MeasuredReading::value)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("bracelet.hr", 64.0));
     assertThat(rejected())
-        .extracting(RejectedMessage::reason)
+        .extracting(QuarantineEntry::reason)
         .containsExactly(
             RejectionReason.UNKNOWN_SOURCE.code(),
             RejectionReason.OUT_OF_RANGE.code(),
@@ -134,7 +134,7 @@ class ReadingBatchParserTest {
     receive("saam.loc-1.readings", "not json");
     receive("saam.loc-1.readings", "not json either");
 
-    List<RejectedMessage> rejected = rejected();
+    List<QuarantineEntry> rejected = rejected();
     assertThat(rejected).hasSize(3);
     assertThat(rejected.get(0).id()).isEqualTo(rejected.get(1).id());
     assertThat(rejected.get(2).id()).isNotEqualTo(rejected.get(0).id());
@@ -228,7 +228,7 @@ class ReadingBatchParserTest {
 
     assertThat(harness.extractOutputValues()).hasSize(1);
     assertThat(rejected())
-        .extracting(RejectedMessage::reason)
+        .extracting(QuarantineEntry::reason)
         .containsExactly("bad_timestamp", "bad_timestamp", "future_timestamp");
   }
 
@@ -270,15 +270,15 @@ class ReadingBatchParserTest {
             + readings
             + "]}");
 
-    List<RejectedMessage> rejected = rejected();
+    List<QuarantineEntry> rejected = rejected();
     assertThat(rejected)
         .hasSize(3)
-        .extracting(RejectedMessage::reason)
+        .extracting(QuarantineEntry::reason)
         .containsOnly("unknown_source");
     assertThat(rejected)
-        .extracting(RejectedMessage::payloadSha256)
+        .extracting(QuarantineEntry::payloadSha256)
         .containsOnly(rejected.get(0).payloadSha256());
-    assertThat(rejected).extracting(RejectedMessage::id).doesNotHaveDuplicates();
+    assertThat(rejected).extracting(QuarantineEntry::id).doesNotHaveDuplicates();
     assertThat(rejected).allSatisfy(r -> assertThat(r.detail().length()).isLessThan(300));
   }
 
@@ -294,7 +294,7 @@ class ReadingBatchParserTest {
         """);
 
     assertThat(rejected())
-        .extracting(RejectedMessage::reason, RejectedMessage::index)
+        .extracting(QuarantineEntry::reason, QuarantineEntry::index)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("bad_timestamp", 0),
             org.assertj.core.groups.Tuple.tuple("unknown_source", 1));

@@ -8,8 +8,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.saam.common.store.LocationCompleteness;
 import org.saam.stream.records.BatchReceived;
-import org.saam.stream.records.LocationCompleteness;
 
 class SeqGapTrackerTest {
   private KeyedOneInputStreamOperatorTestHarness<String, BatchReceived, LocationCompleteness>

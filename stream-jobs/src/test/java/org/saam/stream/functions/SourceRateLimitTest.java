@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.saam.common.catalogue.SourceCatalogue;
+import org.saam.common.store.QuarantineEntry;
 import org.saam.stream.records.MeasuredReading;
-import org.saam.stream.records.RejectedMessage;
 
 class SourceRateLimitTest {
   private static final Instant HOUR = Instant.parse("2026-11-22T06:00:00Z");
@@ -41,7 +41,7 @@ class SourceRateLimitTest {
         location, "gw", 1, source, "dev", at.toEpochMilli(), 1.0, null, null);
   }
 
-  private List<RejectedMessage> refused() {
+  private List<QuarantineEntry> refused() {
     var output = harness.getSideOutput(SourceRateLimit.REFUSED);
     return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
   }
@@ -80,7 +80,7 @@ class SourceRateLimitTest {
     assertThat(harness.extractOutputValues()).hasSize(ecgLimit + 3);
     assertThat(refused())
         .singleElement()
-        .extracting(RejectedMessage::raw)
+        .extracting(QuarantineEntry::raw)
         .asString()
         .contains("ecg.rr_interval");
   }

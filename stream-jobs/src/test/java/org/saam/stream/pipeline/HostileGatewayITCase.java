@@ -16,13 +16,11 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bson.Document;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,9 +31,8 @@ import org.saam.common.records.ReadingBatch;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.testing.LocalStackEndpoints;
-import org.saam.ingestion.testing.TestReadingsQueue;
-import org.saam.stream.testing.MeasurementStore;
 import org.saam.stream.testing.PipelineRunner;
+import org.saam.stream.testing.PipelineTestBed;
 
 /**
  * A hostile gateway against the real broker and {@code sensor-pipeline} on a MiniCluster: many
@@ -48,17 +45,10 @@ class HostileGatewayITCase {
   private static final Instant FLOOD_HOUR = Instant.parse("2026-11-20T05:00:00Z");
   private static final Instant SPARE = Instant.parse("2026-11-19T10:00:00Z");
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = PipelineTestBed.miniCluster();
 
-  private TestReadingsQueue queue;
-  private MeasurementStore store;
-  private GatewayPublisher gateway;
+  @RegisterExtension final PipelineTestBed bed = new PipelineTestBed();
+
   private JobClient job;
   private String location;
   private String topic;
@@ -66,34 +56,16 @@ class HostileGatewayITCase {
 
   @BeforeEach
   void freshQueueDatabaseAndGateway() throws Exception {
-    queue = TestReadingsQueue.declare();
-    store = MeasurementStore.fresh();
-    gateway = LocalStackEndpoints.simulatorPublisher();
-    location = queue.locationPrefix() + "0001";
+    location = bed.queue().locationPrefix() + "0001";
     topic = GatewayPublisher.topicOf(location);
-  }
-
-  @AfterEach
-  void cancelJobAndCleanUp() throws Exception {
-    try {
-      if (job != null) {
-        job.cancel().get();
-      }
-    } finally {
-      gateway.close();
-      store.close();
-      queue.close();
-    }
   }
 
   @Test
   void theJobKeepsRunningUnderAHostileGatewayAndStoresEveryGoodReadingOnce(
       @InjectMiniCluster MiniCluster cluster) throws Exception {
-    job =
-        PipelineRunner.start(
-            cluster, PipelineRunner.options(queue.name(), store.databaseName()).build());
+    job = bed.start(cluster, bed.options().build());
     List<ReadingBatch> good =
-        new DemoHomes(queue.locationPrefix(), 1, NIGHT, Duration.ofMinutes(30), 5).batches();
+        new DemoHomes(bed.queue().locationPrefix(), 1, NIGHT, Duration.ofMinutes(30), 5).batches();
     List<byte[]> hostile = new ArrayList<>();
     // Refused whole.
     hostile.add(utf8("this is not json"));
@@ -152,29 +124,31 @@ class HostileGatewayITCase {
 
     int next = 0;
     for (ReadingBatch batch : good) {
-      gateway.publish(batch);
+      bed.gateway().publish(batch);
       if (next < hostile.size()) {
-        gateway.publishRaw(topic, hostile.get(next++));
+        bed.gateway().publishRaw(topic, hostile.get(next++));
       }
     }
     while (next < hostile.size()) {
-      gateway.publishRaw(topic, hostile.get(next++));
+      bed.gateway().publishRaw(topic, hostile.get(next++));
     }
     for (ReadingBatch batch : flood) {
-      gateway.publish(batch);
+      bed.gateway().publish(batch);
     }
     assertBrokerRefusesAMessageOverItsLimit();
 
     long goodReadings = good.stream().mapToLong(b -> b.readings().size()).sum();
     long expectedStored = goodReadings + neighbours + limit;
-    CommonTestUtils.waitUntilCondition(() -> store.sampleCount() >= expectedStored, 200L);
-    CommonTestUtils.waitUntilCondition(() -> store.quarantine().size() >= 16 + 1_000 - limit, 200L);
+    CommonTestUtils.waitUntilCondition(() -> bed.store().sampleCount() >= expectedStored, 200L);
+    CommonTestUtils.waitUntilCondition(
+        () -> bed.store().quarantine().size() >= 16 + 1_000 - limit, 200L);
     waitForTwoMoreCheckpoints(cluster, job.getJobID());
 
-    assertThat(store.sampleCount()).isEqualTo(expectedStored);
-    assertThat(store.sampleCount("bed.movement")).isEqualTo(countOf(good, "bed.movement") + limit);
+    assertThat(bed.store().sampleCount()).isEqualTo(expectedStored);
+    assertThat(bed.store().sampleCount("bed.movement"))
+        .isEqualTo(countOf(good, "bed.movement") + limit);
     Map<String, Long> reasons =
-        store.quarantine().stream()
+        bed.store().quarantine().stream()
             .collect(
                 Collectors.groupingBy(
                     d -> d.getString("reason"), TreeMap::new, Collectors.counting()));
@@ -192,7 +166,7 @@ class HostileGatewayITCase {
                 Map.entry("unknown_source", 1L),
                 Map.entry("out_of_range", 1L),
                 Map.entry("rate_exceeded", (long) (1_000 - limit))));
-    assertThat(store.quarantine())
+    assertThat(bed.store().quarantine())
         .allSatisfy(
             entry -> {
               assertThat(entry.getString("raw").length()).isLessThanOrEqualTo(256 * 1024);
@@ -200,7 +174,7 @@ class HostileGatewayITCase {
               assertThat(entry.getString("payload_sha256")).hasSize(64);
             });
     Document oversize =
-        store.quarantine().stream()
+        bed.store().quarantine().stream()
             .filter(d -> d.getString("reason").equals("oversize_batch"))
             .findFirst()
             .orElseThrow();

@@ -14,18 +14,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.Document;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,15 +27,11 @@ import org.saam.common.codec.CoachingEventCodec;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.CoachingEvent;
 import org.saam.common.records.Reading;
-import org.saam.identity.tokenlog.Elasticsearch;
-import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
-import org.saam.ingestion.testing.LocalStackEndpoints;
-import org.saam.ingestion.testing.TestReadingsQueue;
+import org.saam.stream.testing.CoachingTargets;
 import org.saam.stream.testing.KafkaTopic;
-import org.saam.stream.testing.MeasurementStore;
-import org.saam.stream.testing.PipelineRunner;
+import org.saam.stream.testing.PipelineTestBed;
 import org.saam.stream.testing.UserServiceClient;
 
 /**
@@ -60,51 +50,23 @@ class OfflineGatewayBacklogITCase {
   private static final Set<LocalDate> SHORT_NIGHTS =
       Set.of(LocalDate.of(2026, 11, 3), LocalDate.of(2026, 11, 4), LocalDate.of(2026, 11, 5));
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(PipelineRunner.PARALLELISM)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = PipelineTestBed.miniCluster();
 
-  private TestReadingsQueue queue;
-  private MeasurementStore store;
-  private GatewayPublisher gateway;
+  @RegisterExtension final PipelineTestBed bed = new PipelineTestBed(2);
+
   private KafkaTopic topic;
   private ElasticsearchClient elasticsearch;
-  private MqttClient app;
   private final List<String> pushed = Collections.synchronizedList(new ArrayList<>());
-  private final String index = "it-backlog-" + UUID.randomUUID();
+  private CoachingTargets coaching;
+  private String index;
   private JobClient job;
 
   @BeforeEach
   void freshQueueDatabaseTopicAndIndex() throws Exception {
-    queue = TestReadingsQueue.declare(2);
-    store = MeasurementStore.fresh();
-    gateway = LocalStackEndpoints.simulatorPublisher();
-    topic = KafkaTopic.fresh();
-    elasticsearch = Elasticsearch.client(LocalStackEndpoints.elasticsearchUrl());
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (job != null) {
-        job.cancel().get();
-      }
-    } finally {
-      if (app != null) {
-        app.disconnect();
-        app.close();
-      }
-      elasticsearch.indices().delete(d -> d.index(index).ignoreUnavailable(true));
-      elasticsearch._transport().close();
-      topic.close();
-      gateway.close();
-      store.close();
-      queue.close();
-    }
+    coaching = bed.closeAfter(CoachingTargets.fresh("it-backlog-"));
+    topic = coaching.topic();
+    index = coaching.index();
+    elasticsearch = coaching.elasticsearch();
   }
 
   @Test
@@ -113,7 +75,7 @@ class OfflineGatewayBacklogITCase {
     Simulation simulation =
         new Simulation(
             SimulationSettings.defaults()
-                .withLocationPrefix(queue.locationPrefix())
+                .withLocationPrefix(bed.queue().locationPrefix())
                 .withHomes(2)
                 .withStartDate(START)
                 .withDays(DAYS)
@@ -132,16 +94,7 @@ class OfflineGatewayBacklogITCase {
         Map.of("user_id", person, "valid_from", "2026-01-01T00:00:00Z"));
     subscribeAsTheApp(person);
 
-    job =
-        PipelineRunner.start(
-            cluster,
-            PipelineRunner.options(queue.name(), store.databaseName())
-                .coachingEnabled(true)
-                .kafkaBootstrap(LocalStackEndpoints.kafkaBootstrap())
-                .coachingTopic(topic.name())
-                .elasticsearchUrl(LocalStackEndpoints.elasticsearchUrl())
-                .coachingIndex(index)
-                .build());
+    job = bed.start(cluster, coaching.enable(bed.options()).build());
 
     // The other home sends everything; the offline home only what it sent before going offline.
     List<Simulation.Message> backlog = new ArrayList<>();
@@ -150,7 +103,7 @@ class OfflineGatewayBacklogITCase {
       if (message.locationId().equals(offline) && !newest(codec, message).isBefore(OFFLINE_FROM)) {
         backlog.add(message);
       } else {
-        gateway.publishRaw(message.topic(), message.payload());
+        bed.gateway().publishRaw(message.topic(), message.payload());
       }
     }
     long sentBefore =
@@ -159,7 +112,7 @@ class OfflineGatewayBacklogITCase {
     assertThat(backlog.stream().filter(m -> newest(codec, m).isBefore(OFFLINE_UNTIL))).isNotEmpty();
     // Back online: the backlog, in the gateway's order.
     for (Simulation.Message message : backlog) {
-      gateway.publishRaw(message.topic(), message.payload());
+      bed.gateway().publishRaw(message.topic(), message.payload());
     }
 
     List<String> days = new ArrayList<>();
@@ -211,7 +164,7 @@ class OfflineGatewayBacklogITCase {
   }
 
   private List<Document> stepsOf(String person) {
-    return store.features().stream()
+    return bed.store().features().stream()
         .filter(f -> f.getString("user_id").equals(person))
         .filter(f -> f.getString("source_id").equals("feature.activity.steps"))
         .toList();
@@ -229,17 +182,8 @@ class OfflineGatewayBacklogITCase {
   }
 
   private void subscribeAsTheApp(String person) throws Exception {
-    app =
-        new MqttClient(LocalStackEndpoints.mqttUri(), "it-app-" + person, new MemoryPersistence());
-    MqttConnectOptions connect = new MqttConnectOptions();
-    connect.setCleanSession(true);
-    connect.setUserName(LocalStackEndpoints.brokerUser());
-    connect.setPassword(LocalStackEndpoints.brokerPassword().toCharArray());
-    app.connect(connect);
-    app.subscribe(
-        "saam/users/" + person + "/coaching",
-        1,
-        (t, message) -> pushed.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+    coaching.subscribeAsTheApp(
+        person, payload -> pushed.add(new String(payload, StandardCharsets.UTF_8)));
   }
 
   private static void waitFor(String what, java.util.function.BooleanSupplier condition)

@@ -19,34 +19,28 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.saam.common.codec.CoachingEventCodec;
 import org.saam.common.records.CoachingEvent;
-import org.saam.identity.tokenlog.Elasticsearch;
-import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
-import org.saam.ingestion.testing.LocalStackEndpoints;
-import org.saam.ingestion.testing.TestReadingsQueue;
 import org.saam.stream.coaching.CoachingRules;
+import org.saam.stream.options.CoachingOptions;
+import org.saam.stream.testing.CoachingTargets;
+import org.saam.stream.testing.JobMetrics;
 import org.saam.stream.testing.KafkaTopic;
-import org.saam.stream.testing.MeasurementStore;
 import org.saam.stream.testing.PipelineRunner;
+import org.saam.stream.testing.PipelineTestBed;
 import org.saam.stream.testing.UserServiceClient;
 
 /**
@@ -73,53 +67,25 @@ class SensorPipelineCoachingITCase {
           rationale: test rule whose events are always due at midnight
       """;
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(PipelineRunner.PARALLELISM)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = PipelineTestBed.miniCluster();
+
+  @RegisterExtension final PipelineTestBed bed = new PipelineTestBed();
 
   @TempDir Path dir;
 
-  private TestReadingsQueue queue;
-  private MeasurementStore store;
-  private GatewayPublisher gateway;
-  private MqttClient app;
   private ElasticsearchClient elasticsearch;
   private final List<CoachingEvent> pushed = Collections.synchronizedList(new ArrayList<>());
   private KafkaTopic topic;
-  private final String index = "it-coaching-" + UUID.randomUUID();
+  private CoachingTargets coaching;
+  private String index;
   private JobClient job;
 
   @BeforeEach
   void freshQueueDatabaseTopicAndIndex() throws Exception {
-    queue = TestReadingsQueue.declare();
-    store = MeasurementStore.fresh();
-    gateway = LocalStackEndpoints.simulatorPublisher();
-    topic = KafkaTopic.fresh();
-    elasticsearch = Elasticsearch.client(LocalStackEndpoints.elasticsearchUrl());
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (job != null) {
-        job.cancel().get();
-      }
-    } finally {
-      if (app != null) {
-        app.disconnect();
-        app.close();
-      }
-      elasticsearch.indices().delete(d -> d.index(index).ignoreUnavailable(true));
-      elasticsearch._transport().close();
-      topic.close();
-      gateway.close();
-      store.close();
-      queue.close();
-    }
+    coaching = bed.closeAfter(CoachingTargets.fresh("it-coaching-"));
+    topic = coaching.topic();
+    index = coaching.index();
+    elasticsearch = coaching.elasticsearch();
   }
 
   private SensorPipelineOptions options() throws Exception {
@@ -132,15 +98,12 @@ class SensorPipelineCoachingITCase {
               + "\n"
               + ACTIVE_DAYS_RULE);
     }
-    return PipelineRunner.options(queue.name(), store.databaseName())
-        .coachingEnabled(true)
-        .coachingRulesPath(rules.toString())
-        .kafkaBootstrap(LocalStackEndpoints.kafkaBootstrap())
-        .coachingTopic(topic.name())
-        .elasticsearchUrl(LocalStackEndpoints.elasticsearchUrl())
-        .coachingIndex(index)
+    return coaching
+        .enable(bed.options())
+        .set(CoachingOptions.RULES, rules)
+
         // The fortnight lies in the past: its events are current for this test, not a backlog.
-        .coachingLateAfter(Duration.ofDays(36_500))
+        .set(CoachingOptions.LATE_AFTER, Duration.ofDays(36_500).toMillis())
         .build();
   }
 
@@ -176,15 +139,81 @@ class SensorPipelineCoachingITCase {
     return events.stream().map(CoachingEvent::eventId).collect(Collectors.toSet());
   }
 
+  /** Fails at once, with the job's own error, when the job ended instead of running on. */
+  private static void failIfEnded(JobClient job) {
+    try {
+      JobStatus status = job.getJobStatus().get();
+      if (status.isGloballyTerminalState()) {
+        throw new AssertionError(
+            "the job ended as "
+                + status
+                + ": "
+                + job.getJobExecutionResult().handle((r, e) -> e).get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static void waitFor(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    waitFor(what, condition, () -> "");
+  }
+
+  /** Waits up to 4 minutes; a timeout says what the job did meanwhile ({@code diagnosis}). */
+  private static void waitFor(
+      String what,
+      java.util.function.BooleanSupplier condition,
+      java.util.function.Supplier<String> diagnosis)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
+        throw new AssertionError("timed out waiting for " + what + diagnosis.get());
       }
       Thread.sleep(250);
     }
+  }
+
+  /** For a timeout's message: the job's state and counters, and what the stores and queue hold. */
+  private String whatTheJobDid(MiniCluster cluster, JobClient job, long readings, String person) {
+    StringBuilder text = new StringBuilder();
+    try {
+      text.append("\njob ")
+          .append(job.getJobStatus().get())
+          .append(", restarted: ")
+          .append(
+              cluster
+                      .getExecutionGraph(job.getJobID())
+                      .get()
+                      .getStatusTimestamp(JobStatus.RESTARTING)
+                  != 0);
+    } catch (Exception e) {
+      text.append("\njob status unknown: ").append(e);
+    }
+    text.append("\nqueue: ").append(bed.queue().depth());
+    text.append("\nstored samples: ")
+        .append(bed.store().sampleCount())
+        .append(" of ")
+        .append(readings);
+    text.append("\nquarantined by reason: ")
+        .append(
+            bed.store().quarantine().stream()
+                .collect(Collectors.groupingBy(q -> q.getString("reason"), Collectors.counting())));
+    text.append("\nsleep features of the person: ")
+        .append(
+            bed.store().features().stream()
+                .filter(f -> f.getString("_id").startsWith(person + "|feature.sleep."))
+                .count());
+    text.append("\nevents in kafka by rule: ")
+        .append(
+            kafkaEvents().stream()
+                .collect(Collectors.groupingBy(CoachingEvent::ruleId, Collectors.counting())));
+    text.append("\npipeline metrics:").append(JobMetrics.describe(cluster, job.getJobID()));
+    return text.toString();
   }
 
   @Test
@@ -194,7 +223,7 @@ class SensorPipelineCoachingITCase {
     Simulation simulation =
         new Simulation(
             SimulationSettings.defaults()
-                .withLocationPrefix(queue.locationPrefix())
+                .withLocationPrefix(bed.queue().locationPrefix())
                 .withHomes(1)
                 .withStartDate(START)
                 .withDays(14)
@@ -217,26 +246,19 @@ class SensorPipelineCoachingITCase {
         "/v1/locations/" + location + "/assignments",
         Map.of("user_id", person, "valid_from", "2026-01-01T00:00:00Z"));
 
-    app = new MqttClient(LocalStackEndpoints.mqttUri(), "app-" + person, new MemoryPersistence());
-    MqttConnectOptions connect = new MqttConnectOptions();
-    connect.setCleanSession(true);
-    connect.setUserName(LocalStackEndpoints.brokerUser());
-    connect.setPassword(LocalStackEndpoints.brokerPassword().toCharArray());
-    app.connect(connect);
-    app.subscribe(
-        "saam/users/" + person + "/coaching",
-        1,
-        (t, message) -> pushed.add(CoachingEventCodec.decode(message.getPayload())));
+    coaching.subscribeAsTheApp(person, payload -> pushed.add(CoachingEventCodec.decode(payload)));
 
     SensorPipelineOptions options = options();
-    job = PipelineRunner.start(cluster, options);
+    job = bed.start(cluster, options);
+    JobClient first = job;
     long started = System.nanoTime();
     for (Simulation.Message message : messages) {
-      gateway.publishRaw(message.topic(), message.payload());
+      bed.gateway().publishRaw(message.topic(), message.payload());
     }
     waitFor(
         "the sleep event in Kafka, Elasticsearch and the app",
         () -> {
+          failIfEnded(first);
           try {
             return !ofRule(kafkaEvents(), "sleep.short_nights").isEmpty()
                 && !ofRule(indexedEvents(), "sleep.short_nights").isEmpty()
@@ -244,14 +266,15 @@ class SensorPipelineCoachingITCase {
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
-        });
+        },
+        () -> whatTheJobDid(cluster, first, simulation.readings(), person));
     // Let the rest of the fortnight through (its last closed day), then look at everything.
     // (The last simulated day stays open: no later reading of the home moves its time past it.)
     long lastClosedDay = START.plusDays(12).atStartOfDay(zone).toEpochSecond();
     waitFor(
         "the features of the last closed day",
         () ->
-            store.features().stream()
+            bed.store().features().stream()
                 .anyMatch(
                     f ->
                         f.getString("_id")
@@ -304,21 +327,38 @@ class SensorPipelineCoachingITCase {
 
     // The same data fed again, to a fresh job without any state: the same ids, nothing new.
     // Everything was stored; what this job took but had not acknowledged yet goes back to the
-    // queue when it is cancelled, and would reach the fresh job first: a message of the last day
-    // before the fortnight fed again makes all of it late on the home's own clock. So the queue
-    // starts empty.
-    waitFor("every reading stored", () -> store.sampleCount() >= simulation.readings());
-    job.cancel().get();
-    queue.purge();
-    job = PipelineRunner.start(cluster, options);
+    // queue when its channel closes, and would reach the fresh job first: a message of the last day
+    // before the fortnight fed again makes all of it late on the home's own clock. So the job has
+    // ended (not only been asked to cancel) before the queue is emptied.
+    waitFor("every reading stored", () -> bed.store().sampleCount() >= simulation.readings());
+    PipelineRunner.cancelAndAwait(job);
+    bed.queue().purge();
+    job = bed.start(cluster, options);
     for (Simulation.Message message : messages) {
-      gateway.publishRaw(message.topic(), message.payload());
+      bed.gateway().publishRaw(message.topic(), message.payload());
     }
+    long refed = System.nanoTime();
+    JobClient second = job;
     waitFor(
         "the recomputed sleep event",
-        () -> ofRule(kafkaEvents(), "sleep.short_nights").size() == 2);
+        () -> {
+          failIfEnded(second);
+          return ofRule(kafkaEvents(), "sleep.short_nights").size() >= 2;
+        },
+        () -> whatTheJobDid(cluster, second, simulation.readings(), person));
+    System.out.printf(
+        "coaching fortnight fed again: sleep event recomputed in %.1f s%n",
+        (System.nanoTime() - refed) / 1e9);
     Thread.sleep(2_000);
     List<CoachingEvent> again = kafkaEvents();
+    // A fresh job has no record of what it wrote; only a restart before its first checkpoint
+    // (which holds the topic's offsets) would make it write the event a third time.
+    if (cluster.getExecutionGraph(second.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING)
+        == 0) {
+      assertThat(ofRule(again, "sleep.short_nights"))
+          .as("the job did not restart: the fresh job writes the event once more, no more")
+          .hasSize(2);
+    }
     assertThat(ids(again)).isEqualTo(idsBefore);
     assertThat(ids(indexedEvents())).isEqualTo(idsBefore);
     assertThat(indexedEvents()).hasSize(idsBefore.size());

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.saam.stream.options.SinkOptions;
+import org.saam.stream.options.SourceOptions;
 
 class SensorPipelineOptionsTest {
 
@@ -15,11 +17,12 @@ class SensorPipelineOptionsTest {
         SensorPipelineOptions.fromArgs(
             new String[0], Map.of("SAAM_RABBITMQ_PIPELINE_PASSWORD", "from-the-environment"));
 
-    assertThat(options.queue()).isEqualTo("saam.readings");
-    assertThat(options.rabbitUser()).isEqualTo("saam-pipeline");
-    assertThat(options.timestampWindow().earliest()).hasToString("2000-01-01T00:00:00Z");
-    assertThat(options.mongoUri()).isEqualTo("mongodb://127.0.0.1:27017");
-    assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(options.source().queue()).isEqualTo("saam.readings");
+    assertThat(options.source().user()).isEqualTo("saam-pipeline");
+    assertThat(options.validation().timestampWindow().earliest())
+        .hasToString("2000-01-01T00:00:00Z");
+    assertThat(options.sinks().mongoUri()).isEqualTo("mongodb://127.0.0.1:27017");
+    assertThat(options.source().checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -33,10 +36,10 @@ class SensorPipelineOptionsTest {
                 "SAAM_MONGO_URI",
                 "mongodb://db:27017"));
 
-    assertThat(options.queue()).isEqualTo("q2");
-    assertThat(options.mongoDatabase()).isEqualTo("other");
-    assertThat(options.rabbitPassword()).isEqualTo("s3cret");
-    assertThat(options.mongoUri()).isEqualTo("mongodb://db:27017");
+    assertThat(options.source().queue()).isEqualTo("q2");
+    assertThat(options.sinks().database()).isEqualTo("other");
+    assertThat(options.source().password()).isEqualTo("s3cret");
+    assertThat(options.sinks().mongoUri()).isEqualTo("mongodb://db:27017");
   }
 
   @Test
@@ -52,9 +55,19 @@ class SensorPipelineOptionsTest {
 
   @Test
   void refusesOutOfRangeValuesAndForeignUris() {
-    assertThatThrownBy(() -> SensorPipelineOptions.builder().prefetch(0).build())
+    assertThatThrownBy(
+            () ->
+                SensorPipelineOptions.builder()
+                    .set(SourceOptions.PASSWORD, "x")
+                    .set(SourceOptions.PREFETCH, 0)
+                    .build())
         .hasMessageContaining("--rabbitmq.prefetch must be between 1 and 65535, was 0");
-    assertThatThrownBy(() -> SensorPipelineOptions.builder().mongoUri("http://x").build())
+    assertThatThrownBy(
+            () ->
+                SensorPipelineOptions.builder()
+                    .set(SourceOptions.PASSWORD, "x")
+                    .set(SinkOptions.MONGO_URI, "http://x")
+                    .build())
         .hasMessageContaining("--mongo.uri must start with mongodb://");
   }
 

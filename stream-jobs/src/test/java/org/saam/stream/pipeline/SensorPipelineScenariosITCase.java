@@ -21,11 +21,9 @@ import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,9 +37,10 @@ import org.saam.ingestion.quarantine.Quarantine;
 import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
 import org.saam.ingestion.testing.LocalStackEndpoints;
-import org.saam.ingestion.testing.TestReadingsQueue;
-import org.saam.stream.testing.MeasurementStore;
+import org.saam.stream.options.SinkOptions;
+import org.saam.stream.options.ValidationOptions;
 import org.saam.stream.testing.PipelineRunner;
+import org.saam.stream.testing.PipelineTestBed;
 import org.saam.stream.testing.TcpProxy;
 import org.saam.stream.testing.UserServiceClient;
 
@@ -53,47 +52,24 @@ import org.saam.stream.testing.UserServiceClient;
 class SensorPipelineScenariosITCase {
   private static final Instant NIGHT = Instant.parse("2026-11-21T23:00:00Z");
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(PipelineRunner.PARALLELISM)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = PipelineTestBed.miniCluster();
 
-  private TestReadingsQueue queue;
-  private MeasurementStore store;
-  private GatewayPublisher gateway;
+  @RegisterExtension final PipelineTestBed bed = new PipelineTestBed();
+
   private JobClient job;
   private String home;
 
   @BeforeEach
   void freshQueueDatabaseAndGateway() throws Exception {
-    queue = TestReadingsQueue.declare();
-    store = MeasurementStore.fresh();
-    gateway = LocalStackEndpoints.simulatorPublisher();
-    home = queue.locationPrefix() + "0001";
-  }
-
-  @AfterEach
-  void cancelJobAndCleanUp() throws Exception {
-    try {
-      if (job != null) {
-        job.cancel().get();
-      }
-    } finally {
-      gateway.close();
-      store.close();
-      queue.close();
-    }
+    home = bed.queue().locationPrefix() + "0001";
   }
 
   private SensorPipelineOptions.Builder options() {
-    return PipelineRunner.options(queue.name(), store.databaseName());
+    return bed.options();
   }
 
   private List<ReadingBatch> homeBatches(Duration span) {
-    return new DemoHomes(queue.locationPrefix(), 1, NIGHT, span, 5).batches();
+    return new DemoHomes(bed.queue().locationPrefix(), 1, NIGHT, span, 5).batches();
   }
 
   private static long readingCount(List<ReadingBatch> batches) {
@@ -104,16 +80,16 @@ class SensorPipelineScenariosITCase {
     List<ReadingBatch> shuffled = new ArrayList<>(batches);
     Collections.shuffle(shuffled, new Random(7));
     for (ReadingBatch batch : shuffled) {
-      gateway.publish(batch);
+      bed.gateway().publish(batch);
     }
   }
 
   private void waitForSamples(long expected, long timeoutMillis) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (store.sampleCount() < expected) {
+    while (bed.store().sampleCount() < expected) {
       if (System.currentTimeMillis() > deadline) {
         throw new AssertionError(
-            "only " + store.sampleCount() + " of " + expected + " samples stored");
+            "only " + bed.store().sampleCount() + " of " + expected + " samples stored");
       }
       Thread.sleep(250);
     }
@@ -134,7 +110,7 @@ class SensorPipelineScenariosITCase {
         "/v1/locations/" + home + "/assignments",
         Map.of("user_id", bor, "valid_from", move.toString()));
     List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(120));
-    job = PipelineRunner.start(cluster, options().build());
+    job = bed.start(cluster, options().build());
 
     publishShuffled(batches);
     waitForSamples(readingCount(batches), 60_000);
@@ -146,7 +122,7 @@ class SensorPipelineScenariosITCase {
             .count();
     long anaSamples = 0;
     long borSamples = 0;
-    for (Document bucket : store.buckets()) {
+    for (Document bucket : bed.store().buckets()) {
       long samples = bucket.get("samples", Document.class).size();
       Instant hour = bucket.getDate("hour").toInstant();
       if (ana.equals(bucket.getString("user_id"))) {
@@ -174,68 +150,72 @@ class SensorPipelineScenariosITCase {
       yaml = yaml.replaceAll("(?s)  - name: pmc_device\\n(    [^\\n]*\\n)+", "");
       Files.writeString(narrowCatalogue, yaml);
     }
-    job =
-        PipelineRunner.start(cluster, options().cataloguePath(narrowCatalogue.toString()).build());
+    job = bed.start(cluster, options().set(ValidationOptions.CATALOGUE, narrowCatalogue).build());
     String topic = GatewayPublisher.topicOf(home);
     Instant at = Instant.parse("2026-11-21T10:00:00Z");
     ReadingBatchCodec codec = new ReadingBatchCodec();
-    gateway.publish(
-        new ReadingBatch(
-            "gw-" + home,
-            home,
-            at,
-            1,
-            List.of(
-                new Reading("bed.presence", at, 1),
-                new Reading("pmc.power_w", at, 120),
-                new Reading("pmc.power_w", at.plusSeconds(60), 130),
-                new Reading("bed.teleport", at, 1),
-                new Reading("bracelet.hr", at, 400),
-                new Reading("bed.presence", Instant.parse("2027-01-01T00:00:00Z"), 1))));
+    bed.gateway()
+        .publish(
+            new ReadingBatch(
+                "gw-" + home,
+                home,
+                at,
+                1,
+                List.of(
+                    new Reading("bed.presence", at, 1),
+                    new Reading("pmc.power_w", at, 120),
+                    new Reading("pmc.power_w", at.plusSeconds(60), 130),
+                    new Reading("bed.teleport", at, 1),
+                    new Reading("bracelet.hr", at, 400),
+                    new Reading("bed.presence", Instant.parse("2027-01-01T00:00:00Z"), 1))));
     String header =
         "\"gateway_id\":\"gw-"
             + home
             + "\",\"location_id\":\""
             + home
             + "\",\"sent_at\":\"2026-11-21T10:00:00Z\"";
-    gateway.publishRaw(
-        topic,
-        ("{"
-                + header
-                + ",\"seq\":2,\"readings\":[{\"source_id\":\"bed.presence\",\"ts\":\"2026-11-21T10:02:00Z\",\"value\":1e400},"
-                + "{\"source_id\":\"bed.presence\",\"ts\":\"21/11/2026\",\"value\":1},{\"ts\":\"2026-11-21T10:02:00Z\",\"value\":1}]}")
-            .getBytes());
-    gateway.publishRaw(topic, "{not json".getBytes());
-    gateway.publishRaw(
-        topic,
-        ("{\"padding\":\""
-                + "x".repeat(300 * 1024)
-                + "\","
-                + header
-                + ",\"seq\":3,\"readings\":[]}")
-            .getBytes());
-    gateway.publishRaw(
-        topic,
-        codec.encode(
-            new ReadingBatch(
-                "gw-x",
-                queue.locationPrefix() + "0002",
-                at,
-                4,
-                List.of(new Reading("bed.presence", at, 1)))));
-    gateway.publishRaw(
-        topic,
-        ("{\"gateway_id\":\"GW.1\",\"location_id\":\""
-                + home
-                + "\",\"sent_at\":\"2026-11-21T10:00:00Z\",\"seq\":5,\"readings\":[]}")
-            .getBytes());
+    bed.gateway()
+        .publishRaw(
+            topic,
+            ("{"
+                    + header
+                    + ",\"seq\":2,\"readings\":[{\"source_id\":\"bed.presence\",\"ts\":\"2026-11-21T10:02:00Z\",\"value\":1e400},"
+                    + "{\"source_id\":\"bed.presence\",\"ts\":\"21/11/2026\",\"value\":1},{\"ts\":\"2026-11-21T10:02:00Z\",\"value\":1}]}")
+                .getBytes());
+    bed.gateway().publishRaw(topic, "{not json".getBytes());
+    bed.gateway()
+        .publishRaw(
+            topic,
+            ("{\"padding\":\""
+                    + "x".repeat(300 * 1024)
+                    + "\","
+                    + header
+                    + ",\"seq\":3,\"readings\":[]}")
+                .getBytes());
+    bed.gateway()
+        .publishRaw(
+            topic,
+            codec.encode(
+                new ReadingBatch(
+                    "gw-x",
+                    bed.queue().locationPrefix() + "0002",
+                    at,
+                    4,
+                    List.of(new Reading("bed.presence", at, 1)))));
+    bed.gateway()
+        .publishRaw(
+            topic,
+            ("{\"gateway_id\":\"GW.1\",\"location_id\":\""
+                    + home
+                    + "\",\"sent_at\":\"2026-11-21T10:00:00Z\",\"seq\":5,\"readings\":[]}")
+                .getBytes());
     StringBuilder many = new StringBuilder();
     for (int i = 0; i < 1001; i++) {
       many.append(i == 0 ? "" : ",")
           .append("{\"source_id\":\"bed.presence\",\"ts\":\"2026-11-21T10:00:00Z\",\"value\":1}");
     }
-    gateway.publishRaw(
-        topic, ("{" + header + ",\"seq\":6,\"readings\":[" + many + "]}").getBytes());
+    bed.gateway()
+        .publishRaw(topic, ("{" + header + ",\"seq\":6,\"readings\":[" + many + "]}").getBytes());
 
     List<String> expectedReasons =
         List.of(
@@ -252,38 +232,38 @@ class SensorPipelineScenariosITCase {
             "too_many_readings");
     CommonTestUtils.waitUntilCondition(
         () ->
-            store.quarantine().stream().map(d -> d.getString("reason")).distinct().count()
+            bed.store().quarantine().stream().map(d -> d.getString("reason")).distinct().count()
                 == expectedReasons.size(),
         200L);
-    assertThat(store.quarantine())
+    assertThat(bed.store().quarantine())
         .extracting(d -> d.getString("reason"))
         .containsAll(expectedReasons);
-    assertThat(store.quarantine())
+    assertThat(bed.store().quarantine())
         .filteredOn(d -> d.getString("reason").equals("unknown_source"))
         .hasSize(3);
     waitForSamples(1, 30_000);
-    assertThat(store.sampleCount("bed.presence"))
+    assertThat(bed.store().sampleCount("bed.presence"))
         .as("the valid reading of the batch is stored")
         .isEqualTo(1);
 
     // The catalogue learns pmc.power_w: restart the job with it, then replay what was refused.
-    job.cancel().get();
-    job = PipelineRunner.start(cluster, options().build());
+    PipelineRunner.cancelAndAwait(job);
+    job = bed.start(cluster, options().build());
     int replayed;
     try (com.mongodb.client.MongoClient mongo =
             com.mongodb.client.MongoClients.create(LocalStackEndpoints.mongoUri());
         Connection connection = LocalStackEndpoints.amqp().newConnection();
         Channel channel = connection.createChannel()) {
       Quarantine quarantine =
-          new Quarantine(mongo.getDatabase(store.databaseName()).getCollection("quarantine"));
+          new Quarantine(mongo.getDatabase(bed.store().databaseName()).getCollection("quarantine"));
       replayed = quarantine.replay(channel, "unknown_source", home);
     }
 
     assertThat(replayed).isEqualTo(3);
-    CommonTestUtils.waitUntilCondition(() -> store.sampleCount("pmc.power_w") == 2, 200L);
+    CommonTestUtils.waitUntilCondition(() -> bed.store().sampleCount("pmc.power_w") == 2, 200L);
     CommonTestUtils.waitUntilCondition(
         () ->
-            store.quarantine().stream()
+            bed.store().quarantine().stream()
                 .anyMatch(
                     d ->
                         d.getString("reason").equals("unknown_source")
@@ -298,7 +278,7 @@ class SensorPipelineScenariosITCase {
     List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(240));
     long readings = readingCount(batches);
     job =
-        PipelineRunner.start(
+        bed.start(
             cluster,
             options().build(),
             Function.identity(),
@@ -308,19 +288,19 @@ class SensorPipelineScenariosITCase {
             });
     int half = batches.size() / 2;
     for (ReadingBatch batch : batches.subList(0, half)) {
-      gateway.publish(batch);
+      bed.gateway().publish(batch);
     }
-    CommonTestUtils.waitUntilCondition(() -> store.sampleCount() > 0, 100L);
+    CommonTestUtils.waitUntilCondition(() -> bed.store().sampleCount() > 0, 100L);
 
     cluster.terminateTaskManager(0).get();
     cluster.startTaskManager();
     for (ReadingBatch batch : batches.subList(half, batches.size())) {
-      gateway.publish(batch);
+      bed.gateway().publish(batch);
     }
 
     waitForSamples(readings, 120_000);
     Thread.sleep(1_000); // anything redelivered after the restart would show as extra samples now
-    assertThat(store.sampleCount()).isEqualTo(readings);
+    assertThat(bed.store().sampleCount()).isEqualTo(readings);
   }
 
   @Test
@@ -333,13 +313,14 @@ class SensorPipelineScenariosITCase {
     try (TcpProxy proxy = new TcpProxy(mongoPort)) {
       SensorPipelineOptions viaProxy =
           options()
-              .mongoUri(
+              .set(
+                  SinkOptions.MONGO_URI,
                   "mongodb://127.0.0.1:"
                       + proxy.port()
                       + "/?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000")
               .build();
       job =
-          PipelineRunner.start(
+          bed.start(
               cluster,
               viaProxy,
               Function.identity(),
@@ -349,21 +330,21 @@ class SensorPipelineScenariosITCase {
               });
       int third = batches.size() / 3;
       for (ReadingBatch batch : batches.subList(0, third)) {
-        gateway.publish(batch);
+        bed.gateway().publish(batch);
       }
-      CommonTestUtils.waitUntilCondition(() -> store.sampleCount() > 0, 100L);
+      CommonTestUtils.waitUntilCondition(() -> bed.store().sampleCount() > 0, 100L);
 
       proxy.cut();
       for (ReadingBatch batch : batches.subList(third, batches.size())) {
-        gateway.publish(batch);
+        bed.gateway().publish(batch);
       }
       Thread.sleep(30_000);
-      long duringOutage = store.sampleCount();
+      long duringOutage = bed.store().sampleCount();
       proxy.restore();
 
       waitForSamples(readings, 120_000);
       assertThat(duringOutage).isLessThan(readings);
-      assertThat(store.sampleCount()).isEqualTo(readings);
+      assertThat(bed.store().sampleCount()).isEqualTo(readings);
     }
   }
 
@@ -373,7 +354,7 @@ class SensorPipelineScenariosITCase {
     Simulation simulation =
         new Simulation(
             SimulationSettings.defaults()
-                .withLocationPrefix(queue.locationPrefix())
+                .withLocationPrefix(bed.queue().locationPrefix())
                 .withHomes(1)
                 .withDays(7));
     List<Simulation.Message> messages = new ArrayList<>();
@@ -386,11 +367,11 @@ class SensorPipelineScenariosITCase {
     users.post(
         "/v1/locations/" + home + "/assignments",
         Map.of("user_id", person, "valid_from", "2026-01-01T00:00:00Z"));
-    job = PipelineRunner.start(cluster, options().build());
+    job = bed.start(cluster, options().build());
     long started = System.nanoTime();
 
     for (Simulation.Message message : messages) {
-      gateway.publishRaw(message.topic(), message.payload());
+      bed.gateway().publishRaw(message.topic(), message.payload());
     }
     waitForSamples(simulation.readings(), 240_000);
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -400,10 +381,10 @@ class SensorPipelineScenariosITCase {
         .fields()
         .forEachRemaining(
             entry ->
-                assertThat(store.sampleCount(entry.getKey()))
+                assertThat(bed.store().sampleCount(entry.getKey()))
                     .as(entry.getKey())
                     .isEqualTo(entry.getValue().asLong()));
-    assertThat(store.sampleCount()).isEqualTo(simulation.readings());
+    assertThat(bed.store().sampleCount()).isEqualTo(simulation.readings());
     System.out.printf(
         "simulated week: %d readings stored in %.1f s%n", simulation.readings(), seconds);
 
@@ -413,7 +394,7 @@ class SensorPipelineScenariosITCase {
     java.time.ZoneId zone = java.time.ZoneId.of(simulatedHome.get("time_zone").asText());
     CommonTestUtils.waitUntilCondition(
         () ->
-            store.features().stream()
+            bed.store().features().stream()
                     .filter(f -> f.getString("source_id").equals("feature.activity.steps"))
                     .count()
                 >= days.size() - 1,
@@ -421,7 +402,7 @@ class SensorPipelineScenariosITCase {
     for (String day : days.subList(0, days.size() - 1)) {
       long start = java.time.LocalDate.parse(day).atStartOfDay(zone).toEpochSecond();
       Document steps =
-          store.features().stream()
+          bed.store().features().stream()
               .filter(f -> f.getString("_id").equals(person + "|feature.activity.steps|" + start))
               .findFirst()
               .orElseThrow(() -> new AssertionError("no steps feature for " + day));
@@ -435,7 +416,7 @@ class SensorPipelineScenariosITCase {
     long nightStart =
         java.time.LocalDate.parse(firstNight).atTime(12, 0).atZone(zone).toEpochSecond();
     Document timeInBed =
-        store.features().stream()
+        bed.store().features().stream()
             .filter(
                 f ->
                     f.getString("_id")

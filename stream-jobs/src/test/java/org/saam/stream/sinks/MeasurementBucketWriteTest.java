@@ -37,7 +37,11 @@ class MeasurementBucketWriteTest {
         new MeasuredReading(
             "loc-1", "gw-1", 3, "bed.movement", "microhub_bed", 0L, 1, "u-42", "Europe/Rome");
 
-    assertThat(MeasurementBucketWrite.bucketId(reading, 0L)).isEqualTo("loc-1|bed.movement|0|u-42");
+    UpdateOneModel<BsonDocument> model =
+        (UpdateOneModel<BsonDocument>) write.serialize(reading, null);
+
+    assertThat(model.getFilter().toBsonDocument().getString("_id").getValue())
+        .isEqualTo("loc-1|bed.movement|0|u-42");
   }
 
   @Test

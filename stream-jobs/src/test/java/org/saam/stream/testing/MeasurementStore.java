@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.bson.Document;
+import org.saam.common.store.FeatureRecord;
+import org.saam.common.store.MeasurementBuckets;
+import org.saam.common.store.QuarantineEntry;
 import org.saam.ingestion.testing.LocalStackEndpoints;
 
 /** A database of one test's own on the local MongoDB-wire server, and what a user would count. */
@@ -33,8 +36,8 @@ public final class MeasurementStore implements AutoCloseable {
   /** Number of samples over all buckets of {@code measurements}. */
   public long sampleCount() {
     long samples = 0;
-    for (Document bucket : database.getCollection("measurements").find()) {
-      samples += bucket.get("samples", Document.class).size();
+    for (Document bucket : database.getCollection(MeasurementBuckets.COLLECTION).find()) {
+      samples += MeasurementBuckets.read(bucket).samples().size();
     }
     return samples;
   }
@@ -43,27 +46,29 @@ public final class MeasurementStore implements AutoCloseable {
   public long sampleCount(String sourceId) {
     long samples = 0;
     for (Document bucket :
-        database.getCollection("measurements").find(Filters.eq("source_id", sourceId))) {
-      samples += bucket.get("samples", Document.class).size();
+        database
+            .getCollection(MeasurementBuckets.COLLECTION)
+            .find(Filters.eq(MeasurementBuckets.SOURCE_ID, sourceId))) {
+      samples += MeasurementBuckets.read(bucket).samples().size();
     }
     return samples;
   }
 
   public List<Document> buckets() {
-    return database.getCollection("measurements").find().into(new ArrayList<>());
+    return database.getCollection(MeasurementBuckets.COLLECTION).find().into(new ArrayList<>());
   }
 
   /** Removes every feature document (to see what a backfill writes by itself). */
   public void dropFeatures() {
-    database.getCollection("features").drop();
+    database.getCollection(FeatureRecord.COLLECTION).drop();
   }
 
   public List<Document> features() {
-    return database.getCollection("features").find().into(new ArrayList<>());
+    return database.getCollection(FeatureRecord.COLLECTION).find().into(new ArrayList<>());
   }
 
   public List<Document> quarantine() {
-    return database.getCollection("quarantine").find().into(new ArrayList<>());
+    return database.getCollection(QuarantineEntry.COLLECTION).find().into(new ArrayList<>());
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.saam.stream.testing;
 
-import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobID;
@@ -10,6 +9,11 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.saam.ingestion.testing.LocalStackEndpoints;
+import org.saam.stream.options.CoachingOptions;
+import org.saam.stream.options.SinkOptions;
+import org.saam.stream.options.SourceOptions;
+import org.saam.stream.options.ValidationOptions;
+import org.saam.stream.pipeline.Connectors;
 import org.saam.stream.pipeline.SensorPipelineJob;
 import org.saam.stream.pipeline.SensorPipelineOptions;
 import org.saam.stream.records.MeasuredReading;
@@ -23,19 +27,19 @@ public final class PipelineRunner {
   /** Options for the test's queue and database, with fast checkpoints. */
   public static SensorPipelineOptions.Builder options(String queue, String database) {
     return SensorPipelineOptions.builder()
-        .rabbitHost(LocalStackEndpoints.amqpHost())
-        .rabbitPort(LocalStackEndpoints.amqpPort())
-        .rabbitUser("saam-pipeline")
-        .rabbitPassword(LocalStackEndpoints.pipelineBrokerPassword())
-        .queue(queue)
-        .prefetch(200)
-        .mongoUri(LocalStackEndpoints.mongoUri())
-        .mongoDatabase(database)
-        .sinkBatchSize(500)
-        .sinkBatchIntervalMs(100)
-        .checkpointInterval(Duration.ofMillis(300))
-        .maxFutureMillis(7L * 24 * 3_600_000)
-        .coachingEnabled(false);
+        .set(SourceOptions.HOST, LocalStackEndpoints.amqpHost())
+        .set(SourceOptions.PORT, LocalStackEndpoints.amqpPort())
+        .set(SourceOptions.USER, "saam-pipeline")
+        .set(SourceOptions.PASSWORD, LocalStackEndpoints.pipelineBrokerPassword())
+        .set(SourceOptions.QUEUE, queue)
+        .set(SourceOptions.PREFETCH, 200)
+        .set(SourceOptions.CHECKPOINT_INTERVAL, 300)
+        .set(SinkOptions.MONGO_URI, LocalStackEndpoints.mongoUri())
+        .set(SinkOptions.DATABASE, database)
+        .set(SinkOptions.BATCH_SIZE, 500)
+        .set(SinkOptions.BATCH_INTERVAL, 100)
+        .set(ValidationOptions.MAX_FUTURE, 7L * 24 * 3_600_000)
+        .set(CoachingOptions.ENABLED, false);
   }
 
   /** Submits the job and waits until every task runs. */
@@ -62,15 +66,15 @@ public final class PipelineRunner {
     env.configure(restarts);
     configure.apply(env);
     new SensorPipelineJob(
-            SensorPipelineJob.queueSource(options),
-            wrapMeasurementSink.apply(SensorPipelineJob.measurementSink(options)),
-            SensorPipelineJob.quarantineSink(options),
-            SensorPipelineJob.completenessSink(options),
-            SensorPipelineJob.featureSink(options),
-            SensorPipelineJob.catalogue(options),
-            SensorPipelineJob.assignmentDirectory(options),
+            Connectors.queueSource(options),
+            wrapMeasurementSink.apply(Connectors.measurementSink(options)),
+            Connectors.quarantineSink(options),
+            Connectors.completenessSink(options),
+            Connectors.featureSink(options),
+            Connectors.catalogue(options),
+            Connectors.assignmentDirectory(options),
             options,
-            SensorPipelineJob.coaching(options))
+            Connectors.coaching(options))
         .build(env);
     JobClient client = env.executeAsync(SensorPipelineJob.NAME);
     CommonTestUtils.waitForAllTaskRunning(cluster, client.getJobID(), false);
@@ -102,6 +106,20 @@ public final class PipelineRunner {
         .next()
         .getCurrentExecutionAttempt()
         .getAttemptNumber();
+  }
+
+  /**
+   * Cancels the job and waits until it has ended. {@link JobClient#cancel()} returns once the
+   * cluster has accepted the request, while the tasks are still closing: the queue consumer still
+   * holds the messages it has not acknowledged, and hands them back to the queue only when its
+   * channel closes. A test that purges the queue or starts the next job must wait for this.
+   */
+  public static void cancelAndAwait(JobClient job) throws Exception {
+    job.cancel().get();
+    waitAtMost(
+        java.time.Duration.ofSeconds(60),
+        "job " + job.getJobID() + " to end after cancel",
+        () -> job.getJobStatus().get().isGloballyTerminalState());
   }
 
   /** A condition that must become true within a time limit, else the test fails saying what. */

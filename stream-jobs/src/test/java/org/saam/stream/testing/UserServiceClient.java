@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.saam.common.realm.RealmNames;
 
 /**
  * The running user service (./saam test starts it), used as an administrator would: with a real
@@ -28,8 +29,7 @@ public final class UserServiceClient {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(
-                        URI.create(keycloak + "/realms/saam/protocol/openid-connect/token"))
+                HttpRequest.newBuilder(URI.create(RealmNames.tokenEndpoint(keycloak)))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(
                         HttpRequest.BodyPublishers.ofString(

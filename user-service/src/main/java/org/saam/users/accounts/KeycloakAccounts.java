@@ -7,8 +7,8 @@ import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.UserRepresentation;
+import org.saam.common.realm.RealmNames;
 import org.saam.identity.realm.RealmProvisioner;
-import org.saam.identity.realm.SaamRealm;
 import org.saam.users.store.User;
 
 /**
@@ -21,16 +21,16 @@ public final class KeycloakAccounts implements AutoCloseable {
 
   private KeycloakAccounts(Keycloak keycloak) {
     this.keycloak = keycloak;
-    this.realm = keycloak.realm(SaamRealm.REALM);
+    this.realm = keycloak.realm(RealmNames.REALM);
   }
 
   public static KeycloakAccounts connect(String keycloakUrl, String clientSecret) {
     return new KeycloakAccounts(
         KeycloakBuilder.builder()
             .serverUrl(keycloakUrl)
-            .realm(SaamRealm.REALM)
+            .realm(RealmNames.REALM)
             .grantType(OAuth2Constants.CLIENT_CREDENTIALS)
-            .clientId(SaamRealm.USER_SERVICE_CLIENT)
+            .clientId(RealmNames.USER_SERVICE_CLIENT)
             .clientSecret(clientSecret)
             .build());
   }

@@ -15,15 +15,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.bson.conversions.Bson;
 import org.reactivestreams.Publisher;
+import org.saam.common.broker.Topics;
 import org.saam.common.records.Assignment;
-import org.saam.identity.audit.AuditLog;
+import org.saam.common.store.FeatureRecord;
+import org.saam.common.store.MeasurementBuckets;
+import org.saam.servicekit.audit.AuditLog;
+import org.saam.servicekit.reactive.Publishers;
 import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
@@ -44,7 +47,7 @@ import org.saam.users.store.UserStore;
  */
 public final class ErasureService {
   /** Index of coaching events (the coaching issue writes it). */
-  public static final String COACHING_INDEX = "saam-coaching-events";
+  public static final String COACHING_INDEX = Topics.COACHING_EVENTS_INDEX;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -100,16 +103,24 @@ public final class ErasureService {
     String id = userId.toString();
 
     long buckets =
-        deleted(mongo.getCollection("measurements").deleteMany(Filters.eq("user_id", id)));
+        deleted(
+            mongo
+                .getCollection(MeasurementBuckets.COLLECTION)
+                .deleteMany(Filters.eq(MeasurementBuckets.USER_ID, id)));
     for (JsonNode period : plan.get("assignments")) {
-      buckets += deleted(mongo.getCollection("measurements").deleteMany(bucketsOf(id, period)));
+      buckets +=
+          deleted(
+              mongo.getCollection(MeasurementBuckets.COLLECTION).deleteMany(bucketsOf(id, period)));
     }
     add(userId, removed, "mongo_measurement_buckets", buckets);
     add(
         userId,
         removed,
         "mongo_features",
-        deleted(mongo.getCollection("features").deleteMany(Filters.eq("user_id", id))));
+        deleted(
+            mongo
+                .getCollection(FeatureRecord.COLLECTION)
+                .deleteMany(Filters.eq(FeatureRecord.USER_ID, id))));
     add(userId, removed, "elasticsearch_coaching_events", deleteCoachingEvents(id));
 
     long redisKeys = cache.evictUser(userId);
@@ -159,18 +170,15 @@ public final class ErasureService {
 
   /** The buckets of a location during a person's period that belong to them or to nobody. */
   private static Bson bucketsOf(String userId, JsonNode period) {
-    Instant from = Instant.parse(period.get("valid_from").asText());
-    long hour = Math.floorDiv(from.toEpochMilli(), 3_600_000L) * 3_600_000L;
-    Bson range = Filters.gte("hour", new Date(hour));
-    if (period.hasNonNull("valid_to")) {
-      range =
-          Filters.and(
-              range, Filters.lt("hour", Date.from(Instant.parse(period.get("valid_to").asText()))));
-    }
+    long from = Instant.parse(period.get("valid_from").asText()).toEpochMilli();
+    long to =
+        period.hasNonNull("valid_to")
+            ? Instant.parse(period.get("valid_to").asText()).toEpochMilli()
+            : Long.MAX_VALUE;
     return Filters.and(
-        Filters.eq("location_id", period.get("location_id").asText()),
-        Filters.in("user_id", Arrays.asList(userId, null)),
-        range);
+        Filters.eq(MeasurementBuckets.LOCATION_ID, period.get("location_id").asText()),
+        Filters.in(MeasurementBuckets.USER_ID, Arrays.asList(userId, null)),
+        MeasurementBuckets.hoursCovering(from, to));
   }
 
   private Optional<ObjectNode> planOrResume(UUID userId, String requestedBy) throws SQLException {
@@ -286,7 +294,7 @@ public final class ErasureService {
   }
 
   private static long deleted(Publisher<DeleteResult> publisher) throws IOException {
-    DeleteResult deleted = Blocking.first(publisher, java.time.Duration.ofSeconds(60));
+    DeleteResult deleted = Publishers.first(publisher, java.time.Duration.ofSeconds(60));
     return deleted == null ? 0 : deleted.getDeletedCount();
   }
 }

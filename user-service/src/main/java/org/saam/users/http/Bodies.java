@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
-import org.saam.identity.http.BoundedBody;
-import org.saam.identity.http.ProblemException;
+import org.saam.servicekit.http.BoundedBody;
+import org.saam.servicekit.http.ProblemException;
 
 /** Reading request bodies and parameters, with problem answers for what cannot be read. */
 final class Bodies {

@@ -1,14 +1,15 @@
 package org.saam.users.http;
 
 import io.javalin.http.Context;
+import org.saam.common.realm.RealmNames;
 import org.saam.identity.jwt.JwtVerifier;
 import org.saam.identity.jwt.TokenRejectedException;
 import org.saam.identity.jwt.VerifiedToken;
-import org.saam.identity.realm.SaamRealm;
+import org.saam.servicekit.ServiceHttp;
 
 /** Who is calling: every API request needs a token of realm saam with scope {@code userapi}. */
 public final class Callers {
-  static final String ATTRIBUTE = "saam.caller";
+  static final String ATTRIBUTE = ServiceHttp.CALLER;
 
   private final JwtVerifier verifier;
 
@@ -19,7 +20,7 @@ public final class Callers {
   /** The verified caller, with one of the roles when any are given. */
   public VerifiedToken require(Context ctx, String... anyOfRoles) throws TokenRejectedException {
     VerifiedToken token =
-        verifier.verify(ctx.header("Authorization"), SaamRealm.USER_API, anyOfRoles);
+        verifier.verify(ctx.header("Authorization"), RealmNames.USER_API, anyOfRoles);
     ctx.attribute(ATTRIBUTE, token);
     return token;
   }

@@ -16,7 +16,8 @@ import java.util.UUID;
 import org.saam.common.broker.Topics;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.Assignment;
-import org.saam.identity.http.ProblemException;
+import org.saam.servicekit.ServiceHttp;
+import org.saam.servicekit.http.ProblemException;
 import org.saam.users.cache.PeopleCache;
 import org.saam.users.store.Database;
 import org.saam.users.store.LocationStore;
@@ -75,7 +76,7 @@ public final class LocationHandlers {
               + "' is reserved: saam/users/... is the namespace of people's coaching topics");
     }
     String label = body.hasNonNull("label") ? body.get("label").asText() : null;
-    ctx.attribute("saam.target", id);
+    ServiceHttp.auditDetail(ctx, "target", id);
     try (Connection connection = database.connection()) {
       locations.insertLocation(connection, id, label);
     } catch (SQLException e) {
@@ -94,7 +95,7 @@ public final class LocationHandlers {
   public void assign(Context ctx) throws Exception {
     callers.require(ctx, MANAGERS);
     String locationId = ctx.pathParam("location_id");
-    ctx.attribute("saam.target", locationId);
+    ServiceHttp.auditDetail(ctx, "target", locationId);
     JsonNode body = Bodies.json(ctx, json);
     UUID userId = Bodies.uuid(body.path("user_id").asText(""), "user_id");
     Instant from = Bodies.instant(body.path("valid_from").asText(null), "valid_from");
@@ -154,7 +155,7 @@ public final class LocationHandlers {
   public void list(Context ctx) throws Exception {
     callers.require(ctx, READERS);
     String locationId = ctx.pathParam("location_id");
-    ctx.attribute("saam.target", locationId);
+    ServiceHttp.auditDetail(ctx, "target", locationId);
     String at = ctx.queryParam("at");
     Instant instant = at == null ? null : Bodies.instant(at, "at");
     List<Assignment> all;

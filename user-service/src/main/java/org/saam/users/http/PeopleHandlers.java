@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.saam.common.records.Assignment;
-import org.saam.identity.http.BoundedBody;
-import org.saam.identity.http.ProblemException;
 import org.saam.identity.jwt.VerifiedToken;
+import org.saam.servicekit.ServiceHttp;
+import org.saam.servicekit.http.BoundedBody;
+import org.saam.servicekit.http.ProblemException;
 import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
@@ -78,7 +79,7 @@ public final class PeopleHandlers {
   public void issueAppCredentials(Context ctx) throws Exception {
     VerifiedToken caller = callers.require(ctx);
     UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
-    ctx.attribute("saam.target", id.toString());
+    ServiceHttp.auditDetail(ctx, "target", id.toString());
     requireSelfOrAdmin(caller, load(id));
     if (appAccounts == null) {
       throw new ProblemException(
@@ -153,7 +154,7 @@ public final class PeopleHandlers {
               null);
       users.update(connection, withAccount);
       connection.commit();
-      ctx.attribute("saam.target", id.toString());
+      ServiceHttp.auditDetail(ctx, "target", id.toString());
       ctx.status(201).header("Location", "/v1/users/" + id);
       ctx.json(users.find(connection, id).orElseThrow());
     }
@@ -162,7 +163,7 @@ public final class PeopleHandlers {
   public void read(Context ctx) throws Exception {
     VerifiedToken caller = callers.require(ctx);
     UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
-    ctx.attribute("saam.target", id.toString());
+    ServiceHttp.auditDetail(ctx, "target", id.toString());
     Optional<String> cached = cache.user(id);
     String profile;
     if (cached.isPresent()) {
@@ -184,7 +185,7 @@ public final class PeopleHandlers {
   public void update(Context ctx) throws Exception {
     VerifiedToken caller = callers.require(ctx);
     UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
-    ctx.attribute("saam.target", id.toString());
+    ServiceHttp.auditDetail(ctx, "target", id.toString());
     JsonNode body = Bodies.json(ctx, json);
     User current = load(id);
     requireSelfOrAdmin(caller, current);
@@ -210,7 +211,7 @@ public final class PeopleHandlers {
   public void delete(Context ctx) throws Exception {
     VerifiedToken caller = callers.require(ctx, "admin");
     UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
-    ctx.attribute("saam.target", id.toString());
+    ServiceHttp.auditDetail(ctx, "target", id.toString());
     if (!"true".equals(ctx.queryParam("erase"))) {
       throw ProblemException.badRequest(
           "deleting a person erases them everywhere: send DELETE /v1/users/"
@@ -227,7 +228,7 @@ public final class PeopleHandlers {
   public void uploadPhoto(Context ctx) throws Exception {
     VerifiedToken caller = callers.require(ctx);
     UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
-    ctx.attribute("saam.target", id.toString());
+    ServiceHttp.auditDetail(ctx, "target", id.toString());
     User user = load(id);
     requireSelfOrAdmin(caller, user);
     String type = String.valueOf(ctx.contentType()).split(";")[0].trim();
@@ -253,7 +254,7 @@ public final class PeopleHandlers {
   public void readPhoto(Context ctx) throws Exception {
     VerifiedToken caller = callers.require(ctx);
     UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
-    ctx.attribute("saam.target", id.toString());
+    ServiceHttp.auditDetail(ctx, "target", id.toString());
     requireSelfOrAdmin(caller, load(id));
     try (Connection connection = database.connection()) {
       Object[] photo =

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.saam.identity.http.ProblemException;
+import org.saam.servicekit.http.ProblemException;
 import org.saam.users.store.User;
 
 /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,8 +15,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.saam.common.broker.Topics;
+import org.saam.common.cli.Cli;
 import org.saam.common.codec.CoachingEventCodec;
 import org.saam.common.records.CoachingEvent;
+import picocli.CommandLine.Option;
 
 /**
  * How a notification service reads coaching events: a Kafka consumer group on {@code
@@ -35,14 +39,6 @@ import org.saam.common.records.CoachingEvent;
  * </pre>
  */
 public final class CoachingEventsConsumer implements AutoCloseable {
-  static final String USAGE =
-      """
-      usage: coaching-consumer [--bootstrap 127.0.0.1:9092] [--topic saam.coaching-events]
-                               [--group saam-notifications-example] [--from-beginning]
-                               [--user USER_ID] [--rule RULE_ID] [--max-events N]
-      Prints each coaching event once, as a notification service would send it.
-      """;
-
   /** What the service does with an event (send a push, an e-mail, a caregiver alert). */
   @FunctionalInterface
   public interface Notifier {
@@ -191,58 +187,88 @@ public final class CoachingEventsConsumer implements AutoCloseable {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--from-beginning")) {
-        options.put("from-beginning", "true");
-      } else if (arg.startsWith("--") && i + 1 < args.length) {
-        options.put(arg.substring(2), args[++i]);
-      } else {
-        err.println("coaching-consumer: unexpected argument '" + arg + "'");
-        err.print(USAGE);
-        return 2;
-      }
-    }
+    return Cli.run(new Command(out, err), args, out, err);
+  }
+
+  /** The command line: which events to read, and how many. */
+  @picocli.CommandLine.Command(
+      name = "coaching-consumer",
+      mixinStandardHelpOptions = true,
+      description = "Prints each coaching event once, as a notification service would send it.")
+  static final class Command implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Option(
+        names = "--bootstrap",
+        defaultValue = "127.0.0.1:9092",
+        description = "Kafka (default: ${DEFAULT-VALUE})")
+    String bootstrap;
+
+    @Option(
+        names = "--topic",
+        defaultValue = Topics.COACHING_EVENTS_TOPIC,
+        description = "default: ${DEFAULT-VALUE}")
+    String topic;
+
+    @Option(
+        names = "--group",
+        defaultValue = "saam-notifications-example",
+        description = "consumer group (default: ${DEFAULT-VALUE})")
+    String group;
+
+    @Option(
+        names = "--from-beginning",
+        description = "a new group starts at the oldest event instead of the newest")
+    boolean fromBeginning;
+
+    @Option(names = "--user", description = "only this person's events")
+    String user;
+
+    @Option(names = "--rule", description = "only events of this rule")
+    String rule;
+
+    @Option(
+        names = "--max-events",
+        defaultValue = "9223372036854775807",
+        description = "stop after this many events (default: until stopped)")
     long maxEvents;
-    try {
-      maxEvents =
-          Long.parseLong(options.getOrDefault("max-events", String.valueOf(Long.MAX_VALUE)));
-    } catch (NumberFormatException e) {
-      err.println("coaching-consumer: --max-events must be a whole number");
-      return 2;
+
+    Command(PrintStream out, PrintStream err) {
+      this.out = out;
+      this.err = err;
     }
-    Settings settings =
-        new Settings(
-            options.getOrDefault("bootstrap", "127.0.0.1:9092"),
-            options.getOrDefault("topic", "saam.coaching-events"),
-            options.getOrDefault("group", "saam-notifications-example"),
-            options.containsKey("from-beginning"),
-            options.get("user"),
-            options.get("rule"));
-    try (CoachingEventsConsumer consumer = new CoachingEventsConsumer(settings)) {
-      Thread main = Thread.currentThread();
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    consumer.wakeup();
-                    try {
-                      main.join(5_000);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                  }));
-      err.println(
-          "reading " + settings.topic() + " at " + settings.bootstrap() + " (Ctrl-C stops)");
-      long seen = 0;
-      while (seen < maxEvents) {
-        seen +=
-            consumer.pollOnce(Duration.ofSeconds(1), e -> out.println(describe(e)), err::println);
+
+    @Override
+    public Integer call() {
+      if (maxEvents < 1) {
+        throw new IllegalArgumentException("--max-events must be at least 1, was " + maxEvents);
       }
-      return 0;
-    } catch (WakeupException e) {
-      return 0;
+      Settings settings = new Settings(bootstrap, topic, group, fromBeginning, user, rule);
+      try (CoachingEventsConsumer consumer = new CoachingEventsConsumer(settings)) {
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      consumer.wakeup();
+                      try {
+                        main.join(5_000);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
+        err.println(
+            "reading " + settings.topic() + " at " + settings.bootstrap() + " (Ctrl-C stops)");
+        long seen = 0;
+        while (seen < maxEvents) {
+          seen +=
+              consumer.pollOnce(Duration.ofSeconds(1), e -> out.println(describe(e)), err::println);
+        }
+        return Cli.OK;
+      } catch (WakeupException e) {
+        return Cli.OK;
+      }
     }
   }
 }

@@ -1,0 +1,185 @@
+# The operations test: the pipeline's lifecycle on the real local session cluster, as an operator
+# meets it at 3 a.m. Run by `./saam test` after `mvn verify`. Sourced by ./saam.
+#
+#   submit -> a day of one home stored -> savepoint -> upgrade to a rebuilt jar -> a second day
+#   -> kill -9 of the TaskManager while a third day is published, ./saam up flink
+#   -> kill -9 of JobManager and TaskManager, ./saam up flink, ./saam jobs resume -> a fourth day
+#
+# After the first day every target of the local Prometheus must answer and the pipeline's own
+# metrics must show the readings.
+#
+# After each step every reading published so far is stored exactly once (count of distinct samples
+# equals the simulator's count).
+
+# A simulated day of a home of its own (a simulated day reaches into the evening before, so two
+# days of one home would share timestamps); prints the readings published.
+ops_publish_day() {
+  local prefix="$1" day="$2"
+  java -jar "$(jar_of ingestion)" simulate --homes 1 --days 1 --seed 5 --location-prefix "$prefix" \
+    --start "$day" --truth "$SAAM_STATE/simulations/ops-$prefix$day.json" 2>&1 |
+    sed -n 's/^published_readings=//p'
+}
+
+# Waits until the stored samples of the test's homes reach the expected count; fails naming both.
+ops_wait_stored() {
+  local homes="$1" expected="$2" what="$3" limit="${4:-300}" start=$SECONDS stored
+  while :; do
+    stored=$(java -jar "$(jar_of local-stack)" count-samples --locations "$homes" 2>/dev/null || echo 0)
+    if [ "$stored" -eq "$expected" ]; then
+      ok "$what: $stored of $expected readings stored"
+      return 0
+    fi
+    if [ "$stored" -gt "$expected" ]; then
+      err "$what: $stored samples stored, more than the $expected published"
+      return 1
+    fi
+    if [ $((SECONDS - start)) -ge "$limit" ]; then
+      err "$what: $stored of $expected readings stored after ${limit}s"
+      return 1
+    fi
+    sleep 2
+  done
+}
+
+# A PromQL query's first value, or nothing.
+prom_value() {
+  curl -fsS --get --data-urlencode "query=$1" http://127.0.0.1:9090/api/v1/query 2>/dev/null |
+    jq -r '.data.result[0].value[1] // empty'
+}
+
+# The pipeline's own metrics (PipelineMetrics, renamed to saam_* by the scrape configuration) that
+# a short run of stored readings must have moved.
+OPS_PIPELINE_METRICS=(saam_messages_in_total saam_readings_in_total saam_readings_stored_total
+  saam_assignment_lookups_total saam_e2e_lag_seconds_count)
+
+# Every scrape target of the local Prometheus answers, every rule evaluates, and the pipeline's and
+# the broker's own metrics are there with values from the readings just stored.
+ops_check_metrics() {
+  local start=$SECONDS down queue broken metric value missing summary
+  while :; do
+    down=$(curl -fsS http://127.0.0.1:9090/api/v1/targets 2>/dev/null |
+      jq -r '[.data.activeTargets[] | select(.health != "up") | "\(.labels.job) \(.scrapeUrl) \(.health) \(.lastError)"] | join("; ")')
+    queue=$(prom_value 'count(rabbitmq_queue_messages_ready{queue="saam.readings"})')
+    broken=$(curl -fsS http://127.0.0.1:9090/api/v1/rules 2>/dev/null |
+      jq -r '[.data.groups[].rules[] | select(.health == "err") | "\(.name): \(.lastError)"] | join("; ")')
+    missing="" summary=""
+    for metric in "${OPS_PIPELINE_METRICS[@]}"; do
+      value=$(prom_value "sum($metric{job_name=\"sensor_pipeline\"})")
+      if [ -z "$value" ] || [ "${value%.*}" -le 0 ] 2>/dev/null; then
+        missing+="$metric=${value:-no series} "
+      else
+        summary+="$metric=${value%.*} "
+      fi
+    done
+    if [ -z "$down" ] && [ -z "$broken" ] && [ -z "$missing" ] && [ "${queue:-0}" = 1 ]; then
+      ok "Prometheus: every target up, every rule evaluates; saam.readings depth reported; ${summary% }"
+      return 0
+    fi
+    if [ $((SECONDS - start)) -ge 60 ]; then
+      err "Prometheus after 60 s: targets not up: ${down:-none}; rules failing: ${broken:-none}; pipeline metrics without a value: ${missing:-none}; saam.readings depth series: ${queue:-0}"
+      return 1
+    fi
+    sleep 3
+  done
+}
+
+# The operators' page (a console template of the local Prometheus) in headless Chromium: each of
+# its four plots drew points from the last hour; a screenshot is kept in the logs folder.
+OPS_CONSOLE_URL=http://127.0.0.1:9090/consoles/saam-operations.html
+ops_check_console() {
+  local start=$SECONDS dom plots screenshot="$SAAM_LOGS/operations-page.png" profile
+  profile=$(mktemp -d)
+  local chromium=(chromium --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage
+    --no-first-run --user-data-dir="$profile" --window-size=1100,820 --virtual-time-budget=15000)
+  while :; do
+    dom=$("${chromium[@]}" --dump-dom "$OPS_CONSOLE_URL" 2>/dev/null)
+    plots=$(grep -o 'id="[a-z]*" data-points="[0-9]*"' <<<"$dom" | sed 's/id="\([a-z]*\)" data-points="\([0-9]*\)"/\1=\2/' | tr '\n' ' ')
+    if [ "$(grep -c '=[1-9]' <<<"${plots// /$'\n'}")" -eq 4 ]; then
+      "${chromium[@]}" --screenshot="$screenshot" "$OPS_CONSOLE_URL" >/dev/null 2>&1
+      rm -rf "$profile"
+      [ -s "$screenshot" ] || { err "the operators' page drew but Chromium saved no screenshot"; return 1; }
+      ok "operators' page: every plot has points (${plots% }); screenshot $screenshot"
+      return 0
+    fi
+    if [ $((SECONDS - start)) -ge 90 ]; then
+      rm -rf "$profile"
+      err "the operators' page ($OPS_CONSOLE_URL) after 90 s: points per plot: ${plots:-none drawn}"
+      return 1
+    fi
+    sleep 5
+  done
+}
+
+ops_kill() {
+  local process="$1" pid
+  pid=$(recorded_pid "$process") || { err "$process is not running"; return 1; }
+  kill -KILL "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+  ok "killed $process (PID $pid) with SIGKILL"
+}
+
+run_operations_test() {
+  step "operations test: submit, savepoint, upgrade, a TaskManager killed, the whole cluster killed"
+  ensure_packages chromium # the operators' page is checked in headless Chromium
+  stack_up flink feature-views prometheus >/dev/null
+  if [ -n "$(active_job_ids "$PIPELINE_NAME")" ]; then
+    err "operations test skipped: a $PIPELINE_NAME job runs on this cluster (./saam jobs stop $PIPELINE_NAME first)"
+    return 0
+  fi
+  if ops_scenario; then
+    return 0
+  fi
+  # Leave no job of the test behind (the readings it would read are the test's own).
+  [ -z "$(active_job_ids "$PIPELINE_NAME" 2>/dev/null)" ] || jobs_cancel "$PIPELINE_NAME" >/dev/null || true
+  return 1
+}
+
+ops_scenario() {
+  local base homes="" expected=0 published job_id savepoint publisher
+  base="ops$(date +%s | tail -c 7)"
+
+  job_id=$(jobs_submit) || return 1
+  ok "submitted $job_id"
+  published=$(ops_publish_day "$base-a-" 2026-11-02) && [ -n "$published" ] || { err "publishing failed"; return 1; }
+  expected=$((expected + published))
+  homes="$base-a-0001"
+  ops_wait_stored "$homes" "$expected" "first day" 180 || return 1
+  ops_check_metrics || return 1
+  ops_check_console || return 1
+
+  savepoint=$(jobs_savepoint "$PIPELINE_NAME" 2>/dev/null) || return 1
+  [ -f "$savepoint/_metadata" ] || { err "the savepoint $savepoint has no _metadata"; return 1; }
+  ok "savepoint $savepoint"
+
+  job_id=$(jobs_upgrade "$PIPELINE_NAME") || { err "upgrade failed"; return 1; }
+  published=$(ops_publish_day "$base-b-" 2026-11-03) && [ -n "$published" ] || { err "publishing failed"; return 1; }
+  expected=$((expected + published))
+  homes="$homes,$base-b-0001"
+  ops_wait_stored "$homes" "$expected" "second day, after the upgrade" 180 || return 1
+
+  ops_publish_day "$base-c-" 2026-11-04 >"$SAAM_STATE/simulations/ops-third-day.count" &
+  publisher=$!
+  sleep 1
+  ops_kill flink-taskmanager || return 1
+  wait "$publisher" || { err "publishing the third day failed"; return 1; }
+  published=$(cat "$SAAM_STATE/simulations/ops-third-day.count")
+  [ -n "$published" ] || { err "publishing the third day failed"; return 1; }
+  expected=$((expected + published))
+  homes="$homes,$base-c-0001"
+  stack_up flink >/dev/null || return 1
+  ok "./saam up flink started the TaskManager again"
+  ops_wait_stored "$homes" "$expected" "third day, TaskManager killed mid-stream" 300 || return 1
+
+  ops_kill flink-jobmanager || return 1
+  ops_kill flink-taskmanager || return 1
+  stack_up flink >/dev/null || return 1
+  job_id=$(jobs_resume "$PIPELINE_NAME") || return 1
+  ok "resumed as $job_id"
+  published=$(ops_publish_day "$base-d-" 2026-11-05) && [ -n "$published" ] || { err "publishing failed"; return 1; }
+  expected=$((expected + published))
+  homes="$homes,$base-d-0001"
+  ops_wait_stored "$homes" "$expected" "fourth day, after the whole cluster was killed and resumed" 180 || return 1
+
+  jobs_cancel "$PIPELINE_NAME" >/dev/null
+  ok "operations test passed: $expected readings, each stored once"
+}
