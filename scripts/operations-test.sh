@@ -4,6 +4,7 @@
 #   submit -> a day of one home stored -> savepoint -> upgrade to a rebuilt jar -> a second day
 #   -> kill -9 of the TaskManager while a third day is published, ./saam up flink
 #   -> kill -9 of JobManager and TaskManager, ./saam up flink, ./saam jobs resume -> a fourth day
+#   -> jobs stop, ./saam backup, MongoDB loses everything, ./saam restore, jobs resume -> a fifth day
 #
 # After the first day every target of the local Prometheus must answer and the pipeline's own
 # metrics must show the readings.
@@ -110,6 +111,36 @@ ops_check_console() {
   done
 }
 
+# Stops the pipeline with a savepoint, backs the stack up, loses every MongoDB document (the
+# memory backend starts empty), restores, and checks the stores hold what the backup says.
+ops_backup_restore() {
+  local backup="$SAAM_STATE/backups/ops-$1" before after
+  jobs_stop "$PIPELINE_NAME" >/dev/null || { err "stop with a savepoint failed"; return 1; }
+  before=$(java -jar "$(jar_of local-stack)" count-samples --locations "$homes")
+  backup_stack "$backup" >/dev/null || return 1
+  ok "backup $backup: $(jq -c '{mongo: .mongo.documents, keycloak_users: .keycloak.users, kafka: .kafka.records, elasticsearch: .elasticsearch.indices}' "$backup/MANIFEST.json")"
+  stack_down mongo >/dev/null
+  stack_up mongo >/dev/null
+  after=$(java -jar "$(jar_of local-stack)" count-samples --locations "$homes")
+  [ "$after" -eq 0 ] || { err "MongoDB restarted with $after samples; the test needs it empty"; return 1; }
+  ok "MongoDB restarted empty ($before samples lost)"
+  restore_stack "$backup" >/dev/null || return 1
+  after=$(java -jar "$(jar_of local-stack)" count-samples --locations "$homes")
+  [ "$after" -eq "$before" ] || { err "after the restore $after samples, before the backup $before"; return 1; }
+  [ "$(ops_realm_users)" = "$(jq -r .keycloak.users "$backup/MANIFEST.json")" ] ||
+    { err "after the restore realm saam has $(ops_realm_users) users, the backup $(jq -r .keycloak.users "$backup/MANIFEST.json")"; return 1; }
+  ok "restored: $after samples, $(ops_realm_users) accounts of realm saam, as in the backup"
+}
+
+# Accounts of realm saam, through Keycloak's admin API.
+ops_realm_users() {
+  local token
+  token=$(curl -fsS -d grant_type=password -d client_id=admin-cli \
+    --data-urlencode "username=$SAAM_KEYCLOAK_ADMIN" --data-urlencode "password=$SAAM_KEYCLOAK_ADMIN_PASSWORD" \
+    http://127.0.0.1:8180/realms/master/protocol/openid-connect/token | jq -r .access_token)
+  curl -fsS -H "Authorization: Bearer $token" http://127.0.0.1:8180/admin/realms/saam/users/count
+}
+
 ops_kill() {
   local process="$1" pid
   pid=$(recorded_pid "$process") || { err "$process is not running"; return 1; }
@@ -179,6 +210,14 @@ ops_scenario() {
   expected=$((expected + published))
   homes="$homes,$base-d-0001"
   ops_wait_stored "$homes" "$expected" "fourth day, after the whole cluster was killed and resumed" 180 || return 1
+
+  ops_backup_restore "$base" || return 1
+  job_id=$(jobs_resume "$PIPELINE_NAME") || return 1
+  ok "resumed as $job_id after the restore"
+  published=$(ops_publish_day "$base-e-" 2026-11-06) && [ -n "$published" ] || { err "publishing failed"; return 1; }
+  expected=$((expected + published))
+  homes="$homes,$base-e-0001"
+  ops_wait_stored "$homes" "$expected" "fifth day, after MongoDB lost everything and was restored" 180 || return 1
 
   jobs_cancel "$PIPELINE_NAME" >/dev/null
   ok "operations test passed: $expected readings, each stored once"

@@ -360,7 +360,7 @@ install_elasticsearch() {
     fetch_artifact "org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" "$zip"
     unzip -q -o "$zip" -d "$(dirname "$home")"
   fi
-  mkdir -p "$home/data" "$home/logs"
+  mkdir -p "$home/data" "$home/logs" "$home/snapshots"
   cat >"$home/config/elasticsearch.yml" <<EOF
 cluster.name: saam-local
 node.name: saam-local-1
@@ -371,6 +371,7 @@ transport.port: 9300
 xpack.security.enabled: false
 path.data: $home/data
 path.logs: $home/logs
+path.repo: $home/snapshots
 action.destructive_requires_name: true
 EOF
   is_root && chown -R "$SAAM_SERVICE_USER:$SAAM_SERVICE_USER" "$home"

@@ -12,67 +12,35 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.CommonTestUtils;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
-import org.saam.ingestion.testing.LocalStackEndpoints;
-import org.saam.ingestion.testing.TestReadingsQueue;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.testing.FailOnceAfterCheckpointSink;
-import org.saam.stream.testing.MeasurementStore;
+import org.saam.stream.testing.JobMetrics;
 import org.saam.stream.testing.PipelineRunner;
+import org.saam.stream.testing.PipelineTestBed;
 
 /**
  * The walking skeleton through real parts: gateway batches over MQTT into RabbitMQ, the job on a
- * MiniCluster with parallelism 2, buckets in MongoDB. Each test has its own queue, location and
- * database on the shared local stack.
+ * MiniCluster with parallelism 2, buckets in MongoDB. Each test has its own bed.queue(), location
+ * and database on the shared local stack.
  */
 class SensorPipelineITCase {
   private static final int PARALLELISM = 2;
   private static final Instant NIGHT = Instant.parse("2026-11-21T23:00:00Z");
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(PARALLELISM)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = PipelineTestBed.miniCluster();
 
-  private TestReadingsQueue queue;
-  private MeasurementStore store;
-  private GatewayPublisher gateway;
+  @RegisterExtension final PipelineTestBed bed = new PipelineTestBed();
+
   private JobClient job;
-
-  @BeforeEach
-  void freshQueueDatabaseAndGateway() throws Exception {
-    queue = TestReadingsQueue.declare();
-    store = MeasurementStore.fresh();
-    gateway = LocalStackEndpoints.simulatorPublisher();
-  }
-
-  @AfterEach
-  void cancelJobAndCleanUp() throws Exception {
-    try {
-      if (job != null) {
-        job.cancel().get();
-      }
-    } finally {
-      gateway.close();
-      store.close();
-      queue.close();
-    }
-  }
 
   @Test
   void storesEveryPublishedReadingExactlyOnceEvenWhenTheBatchesArePublishedTwice(
@@ -83,11 +51,15 @@ class SensorPipelineITCase {
 
     publishShuffled(batches);
     waitForSamples(readings);
+    // What the operators' page and the alert rules read: every stored reading counted once.
+    awaitMetricAtLeast(cluster, "readings_stored_total", readings);
+    awaitMetricAtLeast(cluster, "e2e_lag_seconds_count", readings);
+    awaitMetricAtLeast(cluster, "readings_in_total", readings);
 
     publishShuffled(batches);
     publishMarkerAndWaitForIt(cluster);
-    assertThat(store.sampleCount()).isEqualTo(readings + 1);
-    assertThat(store.sampleCount("bed.presence")).isEqualTo(90);
+    assertThat(bed.store().sampleCount()).isEqualTo(readings + 1);
+    assertThat(bed.store().sampleCount("bed.presence")).isEqualTo(90);
   }
 
   @Test
@@ -99,9 +71,9 @@ class SensorPipelineITCase {
     publishShuffled(batches);
     waitForSamples(readingCount(batches));
 
-    String location = queue.locationPrefix() + "0001";
+    String location = bed.queue().locationPrefix() + "0001";
     Document bucket =
-        store.buckets().stream()
+        bed.store().buckets().stream()
             .filter(b -> b.getString("_id").equals(location + "|bed.presence|1795302000|-"))
             .findFirst()
             .orElseThrow();
@@ -109,7 +81,7 @@ class SensorPipelineITCase {
     assertThat(bucket.get("samples", Document.class)).hasSize(60);
     assertThat(bucket.getDouble("min")).isEqualTo(0.0);
     assertThat(bucket.getDouble("max")).isEqualTo(1.0);
-    assertThat(store.buckets())
+    assertThat(bed.store().buckets())
         .extracting(b -> b.getString("source_id"))
         .containsOnly("bed.presence", "bed.movement", "bracelet.steps", "ambient.temperature_c");
   }
@@ -118,42 +90,46 @@ class SensorPipelineITCase {
   void keepsRunningAndQuarantinesMessagesThatAreNotJson(@InjectMiniCluster MiniCluster cluster)
       throws Exception {
     job = startPipeline(cluster, Function.identity());
-    String topic = GatewayPublisher.topicOf(queue.locationPrefix() + "0001");
+    String topic = GatewayPublisher.topicOf(bed.queue().locationPrefix() + "0001");
 
-    gateway.publishRaw(topic, "this is not json".getBytes(StandardCharsets.UTF_8));
-    gateway.publishRaw(topic, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00});
+    bed.gateway().publishRaw(topic, "this is not json".getBytes(StandardCharsets.UTF_8));
+    bed.gateway().publishRaw(topic, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00});
     List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(10));
     publishShuffled(batches);
 
     waitForSamples(readingCount(batches));
     assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-    CommonTestUtils.waitUntilCondition(() -> store.quarantine().size() == 2, 200L);
-    assertThat(store.quarantine())
+    PipelineRunner.waitAtMost(
+        Duration.ofMinutes(1), "2 quarantine entries", () -> bed.store().quarantine().size() == 2);
+    assertThat(bed.store().quarantine())
         .extracting(d -> d.getString("reason"))
         .containsOnly("malformed_json");
-    assertThat(store.quarantine()).extracting(d -> d.getString("raw")).contains("this is not json");
+    assertThat(bed.store().quarantine())
+        .extracting(d -> d.getString("raw"))
+        .contains("this is not json");
   }
 
   @Test
   void quarantinesBatchWhoseLocationDiffersFromTopic(@InjectMiniCluster MiniCluster cluster)
       throws Exception {
     job = startPipeline(cluster, Function.identity());
-    String ownLocation = queue.locationPrefix() + "0001";
+    String ownLocation = bed.queue().locationPrefix() + "0001";
     ReadingBatch foreign =
         new ReadingBatch(
             "gw-x",
-            queue.locationPrefix() + "0002",
+            bed.queue().locationPrefix() + "0002",
             NIGHT,
             1,
             List.of(new Reading("bed.presence", NIGHT, 1)));
 
-    gateway.publishRaw(
-        GatewayPublisher.topicOf(ownLocation),
-        new org.saam.common.codec.ReadingBatchCodec().encode(foreign));
+    bed.gateway()
+        .publishRaw(
+            GatewayPublisher.topicOf(ownLocation),
+            new org.saam.common.codec.ReadingBatchCodec().encode(foreign));
     publishMarkerAndWaitForIt(cluster);
 
-    assertThat(store.sampleCount()).isEqualTo(1);
-    assertThat(store.quarantine())
+    assertThat(bed.store().sampleCount()).isEqualTo(1);
+    assertThat(bed.store().quarantine())
         .singleElement()
         .satisfies(
             d -> {
@@ -170,17 +146,17 @@ class SensorPipelineITCase {
     job = startPipeline(cluster, sink -> new FailOnceAfterCheckpointSink<>(sink, 50));
 
     for (ReadingBatch batch : batches) {
-      gateway.publish(batch);
+      bed.gateway().publish(batch);
       Thread.sleep(20); // spread the batches over several checkpoints
     }
     waitForSamples(readings);
 
-    assertThat(store.sampleCount()).isEqualTo(readings);
+    assertThat(bed.store().sampleCount()).isEqualTo(readings);
     PipelineRunner.waitAtMost(
         Duration.ofMinutes(1),
         "the injected failure and the restart",
         () -> PipelineRunner.restartsOf(cluster, job.getJobID()) > 0);
-    assertThat(store.sampleCount()).isEqualTo(readings);
+    assertThat(bed.store().sampleCount()).isEqualTo(readings);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -188,15 +164,11 @@ class SensorPipelineITCase {
   private JobClient startPipeline(
       MiniCluster cluster, Function<Sink<MeasuredReading>, Sink<MeasuredReading>> wrapSink)
       throws Exception {
-    return PipelineRunner.start(
-        cluster,
-        PipelineRunner.options(queue.name(), store.databaseName()).build(),
-        wrapSink,
-        env -> env);
+    return bed.start(cluster, bed.options().build(), wrapSink, env -> env);
   }
 
   private List<ReadingBatch> homeBatches(Duration span) {
-    return new DemoHomes(queue.locationPrefix(), 1, NIGHT, span, 11).batches();
+    return new DemoHomes(bed.queue().locationPrefix(), 1, NIGHT, span, 11).batches();
   }
 
   private static long readingCount(List<ReadingBatch> batches) {
@@ -208,12 +180,34 @@ class SensorPipelineITCase {
     List<ReadingBatch> shuffled = new ArrayList<>(batches);
     java.util.Collections.shuffle(shuffled, new java.util.Random(3));
     for (ReadingBatch batch : shuffled) {
-      gateway.publish(batch);
+      bed.gateway().publish(batch);
     }
   }
 
+  /**
+   * Waits (at most 60 s: the REST API's metric fetcher refreshes every few seconds) until the
+   * pipeline metric {@code saam.<name>} reaches {@code expected}; fails naming every metric seen.
+   */
+  private void awaitMetricAtLeast(MiniCluster cluster, String name, long expected)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    double value = JobMetrics.total(cluster, job.getJobID(), name);
+    while (value < expected && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      value = JobMetrics.total(cluster, job.getJobID(), name);
+    }
+    assertThat(value)
+        .as(
+            "saam.%s in an operator's own group after %d readings; metrics of the job:%s",
+            name, expected, JobMetrics.describe(cluster, job.getJobID()))
+        .isGreaterThanOrEqualTo(expected);
+  }
+
   private void waitForSamples(long expected) throws Exception {
-    CommonTestUtils.waitUntilCondition(() -> store.sampleCount() >= expected, 200L);
+    PipelineRunner.waitAtMost(
+        Duration.ofMinutes(2),
+        expected + " stored samples (job " + job.getJobStatus().get() + ")",
+        () -> bed.store().sampleCount() >= expected);
   }
 
   /**
@@ -222,15 +216,24 @@ class SensorPipelineITCase {
    * checkpoint, so everything published before the marker has then been written.
    */
   private void publishMarkerAndWaitForIt(MiniCluster cluster) throws Exception {
-    String location = queue.locationPrefix() + "0001";
+    String location = bed.queue().locationPrefix() + "0001";
     Instant at = Instant.parse("2026-11-20T12:00:00Z");
-    gateway.publish(
-        new ReadingBatch(
-            "gw-" + location, location, at, 999_999, List.of(new Reading("pmc.power_w", at, 42))));
-    CommonTestUtils.waitUntilCondition(() -> store.sampleCount("pmc.power_w") == 1, 200L);
+    bed.gateway()
+        .publish(
+            new ReadingBatch(
+                "gw-" + location,
+                location,
+                at,
+                999_999,
+                List.of(new Reading("pmc.power_w", at, 42))));
+    PipelineRunner.waitAtMost(
+        Duration.ofMinutes(1),
+        "the marker reading stored",
+        () -> bed.store().sampleCount("pmc.power_w") == 1);
     long checkpoints = PipelineRunner.completedCheckpoints(cluster, job.getJobID());
-    CommonTestUtils.waitUntilCondition(
-        () -> PipelineRunner.completedCheckpoints(cluster, job.getJobID()) >= checkpoints + 2,
-        100L);
+    PipelineRunner.waitAtMost(
+        Duration.ofMinutes(1),
+        "two more completed checkpoints",
+        () -> PipelineRunner.completedCheckpoints(cluster, job.getJobID()) >= checkpoints + 2);
   }
 }
