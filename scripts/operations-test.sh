@@ -72,6 +72,13 @@ ops_check_metrics() {
         summary+="$metric=${value%.*} "
       fi
     done
+    # The lag quantile is a number only when the histogram's bucket bounds arrive as numbers.
+    value=$(prom_value 'max(saam:e2e_lag_seconds:p99_5m)')
+    if [ -z "$value" ] || [ "$value" = NaN ]; then
+      missing+="saam:e2e_lag_seconds:p99_5m=${value:-no series} "
+    else
+      summary+="lag_p99=${value}s "
+    fi
     if [ -z "$down" ] && [ -z "$broken" ] && [ -z "$missing" ] && [ "${queue:-0}" = 1 ]; then
       ok "Prometheus: every target up, every rule evaluates; saam.readings depth reported; ${summary% }"
       return 0

@@ -601,7 +601,12 @@ stop_prometheus() { stop_pid prometheus 20; }
 # The alerting rules are valid and behave as their unit tests say (promtool, from the package).
 check_alert_rules() {
   install_prometheus
-  step "alerting rules: promtool check rules and promtool test rules"
+  step "Prometheus: promtool check config, check rules and test rules"
+  local config
+  config=$(mktemp --suffix=.yml)
+  sed "s|@RULES@|$SAAM_ROOT/ops/prometheus/alerts.yml|" "$SAAM_ROOT/ops/prometheus/prometheus.yml" >"$config"
+  promtool check config "$config" || { rm -f "$config"; return 1; }
+  rm -f "$config"
   (cd "$SAAM_ROOT/ops/prometheus" && promtool check rules alerts.yml && promtool test rules alerts.test.yml)
 }
 
