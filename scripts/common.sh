@@ -23,6 +23,11 @@ die() {
   exit 1
 }
 
+# Everything ./saam starts runs in local mode (org.saam.common.config.LocalMode): secrets may fall
+# back to their well-known local values, Keycloak gets the demo accounts and the command-line
+# client's password grant. Nothing outside the local stack sets it.
+export SAAM_LOCAL_MODE=true
+
 mkdirs() { mkdir -p "$SAAM_RUN" "$SAAM_LOGS" "$SAAM_DATA" "$SAAM_DIST"; }
 
 # A secret of the local stack: random, made on first use, kept in .saam/secrets/<name> (mode 600).

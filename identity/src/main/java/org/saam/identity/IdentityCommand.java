@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
 import org.saam.common.cli.Cli;
+import org.saam.common.config.LocalMode;
 import org.saam.common.elasticsearch.Elasticsearch;
 import org.saam.common.realm.RealmNames;
 import org.saam.identity.realm.RealmProvisioner;
@@ -72,7 +73,10 @@ public final class IdentityCommand implements Runnable {
   @Command(
       name = "provision",
       mixinStandardHelpOptions = true,
-      description = "Create or update the realm 'saam' (idempotent) and the demo accounts.")
+      description =
+          "Create or update the realm 'saam' (idempotent); in local mode (SAAM_LOCAL_MODE=true)"
+              + " also the demo accounts, outside it every client secret must be set and demo"
+              + " accounts are removed.")
   static final class Provision implements Callable<Integer> {
     @Mixin KeycloakAdmin keycloak;
 
@@ -88,7 +92,8 @@ public final class IdentityCommand implements Runnable {
     public Integer call() throws Exception {
       try (Keycloak admin = keycloak.connect()) {
         List<String> changes =
-            new RealmProvisioner(admin, System.getenv()).provision(!noDemoAccounts);
+            new RealmProvisioner(admin, System.getenv())
+                .provision(!noDemoAccounts && LocalMode.on());
         var out = spec.commandLine().getOut();
         changes.forEach(change -> out.println("  " + change));
         out.println(

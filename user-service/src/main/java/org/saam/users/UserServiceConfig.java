@@ -58,10 +58,10 @@ public record UserServiceConfig(
         env.prefixed(
             "SAAM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/saam_users", "jdbc:postgresql://"),
         env.text("SAAM_PG_USER", "saam"),
-        env.text("SAAM_PG_PASSWORD", "saam"),
+        env.secret("SAAM_PG_PASSWORD", "saam"),
         env.url("SAAM_REDIS_URI", "redis://127.0.0.1:6379", "redis"),
         env.url("SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
-        env.text(
+        env.secret(
             "SAAM_USER_SERVICE_CLIENT_SECRET",
             SaamRealm.localSecret(RealmNames.USER_SERVICE_CLIENT)),
         env.url("SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "http").toString(),

@@ -33,6 +33,19 @@ public final class Environment {
     return value.trim();
   }
 
+  /**
+   * A secret: as set, or {@code localValue} in local mode ({@link LocalMode}); outside local mode
+   * an unset secret is refused naming the variable.
+   */
+  public String secret(String key, String localValue) {
+    return LocalMode.secret(variables, key, localValue);
+  }
+
+  /** Whether local mode is on ({@link LocalMode}). */
+  public boolean localMode() {
+    return LocalMode.on(variables);
+  }
+
   /** An optional string: {@code null} when unset or blank. */
   public String optional(String key) {
     String value = variables.get(key);

@@ -46,4 +46,12 @@ public final class RealmNames {
   public static String tokenEndpoint(String keycloakUrl) {
     return realmUrl(keycloakUrl) + "/protocol/openid-connect/token";
   }
+
+  /**
+   * The well-known secret of a confidential client on the local stack. Used only in local mode
+   * ({@link org.saam.common.config.LocalMode}); anywhere else the secret must be given.
+   */
+  public static String localSecret(String clientId) {
+    return clientId + "-local-secret";
+  }
 }

@@ -19,6 +19,7 @@ import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.representations.userprofile.config.UPConfig;
+import org.saam.common.config.LocalMode;
 import org.saam.common.realm.RealmNames;
 
 /**
@@ -27,7 +28,8 @@ import org.saam.common.realm.RealmNames;
  */
 public final class RealmProvisioner {
   private final Keycloak admin;
-  private final Map<String, String> environment;
+  private final boolean localMode;
+  private final Map<String, String> secrets;
   private final List<String> changes = new ArrayList<>();
 
   /**
@@ -36,7 +38,19 @@ public final class RealmProvisioner {
    */
   public RealmProvisioner(Keycloak admin, Map<String, String> environment) {
     this.admin = admin;
-    this.environment = environment;
+    this.localMode = LocalMode.on(environment);
+    // Every secret is settled before Keycloak is touched: outside local mode a missing one stops
+    // the provisioning naming its variable, instead of giving a client a secret anyone can read.
+    Map<String, String> secrets = new HashMap<>();
+    for (SaamRealm.ClientSpec spec : SaamRealm.CLIENTS) {
+      if (spec.confidential()) {
+        secrets.put(
+            spec.clientId(),
+            LocalMode.secret(
+                environment, spec.secretVariable(), SaamRealm.localSecret(spec.clientId())));
+      }
+    }
+    this.secrets = Map.copyOf(secrets);
   }
 
   /** Provisions the realm; returns what it changed, one line per change (empty when none). */
@@ -61,9 +75,17 @@ public final class RealmProvisioner {
     for (SaamRealm.ClientSpec client : SaamRealm.CLIENTS) {
       ensureClient(realm, client, scopeIds);
     }
-    if (withDemoAccounts) {
-      for (SaamRealm.DemoAccount account : SaamRealm.DEMO_ACCOUNTS) {
+    if (withDemoAccounts && !localMode) {
+      throw new IllegalArgumentException(
+          "the demo accounts exist only in local mode ("
+              + LocalMode.VARIABLE
+              + "=true, set by ./saam for the local stack)");
+    }
+    for (SaamRealm.DemoAccount account : SaamRealm.DEMO_ACCOUNTS) {
+      if (withDemoAccounts) {
         ensureDemoAccount(realm, account);
+      } else if (!localMode) {
+        removeDemoAccount(realm, account);
       }
     }
     return List.copyOf(changes);
@@ -186,7 +208,8 @@ public final class RealmProvisioner {
     client.setEnabled(true);
     client.setPublicClient(!spec.confidential());
     client.setStandardFlowEnabled(!spec.redirectUris().isEmpty());
-    client.setDirectAccessGrantsEnabled(spec.passwordGrant());
+    // The password grant is for the command line of the local stack only.
+    client.setDirectAccessGrantsEnabled(spec.passwordGrant() && localMode);
     client.setServiceAccountsEnabled(
         !spec.serviceAccountRoles().isEmpty() || !spec.serviceAccountRealmRoles().isEmpty());
     client.setRedirectUris(spec.redirectUris());
@@ -200,8 +223,7 @@ public final class RealmProvisioner {
     client.setAttributes(attributes);
     if (spec.confidential()) {
       client.setClientAuthenticatorType("client-secret");
-      client.setSecret(
-          environment.getOrDefault(spec.secretVariable(), SaamRealm.localSecret(spec.clientId())));
+      client.setSecret(secrets.get(spec.clientId()));
     }
     String id;
     if (existing.isEmpty()) {
@@ -275,6 +297,19 @@ public final class RealmProvisioner {
               + spec.clientId()
               + " may "
               + String.join(", ", spec.serviceAccountRoles()));
+    }
+  }
+
+  /** Outside local mode a demo account (a known password) must not exist: it is deleted. */
+  private void removeDemoAccount(RealmResource realm, SaamRealm.DemoAccount account) {
+    for (UserRepresentation user : realm.users().searchByUsername(account.username(), true)) {
+      try (Response response = realm.users().delete(user.getId())) {
+        if (response.getStatus() / 100 != 2) {
+          throw new IllegalStateException(
+              "deleting demo account " + account.username() + ": HTTP " + response.getStatus());
+        }
+      }
+      changes.add("demo account " + account.username() + " removed (local mode is off)");
     }
   }
 

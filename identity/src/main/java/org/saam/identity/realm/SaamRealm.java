@@ -177,8 +177,8 @@ public final class SaamRealm {
           .map(role -> new DemoAccount(role + "-demo", role, role + "-demo-pass"))
           .toList();
 
-  /** Local-stack default of a client secret, when its environment variable is not set. */
+  /** The local stack's well-known secret of a client ({@link RealmNames#localSecret}). */
   public static String localSecret(String clientId) {
-    return clientId + "-local-secret";
+    return RealmNames.localSecret(clientId);
   }
 }

@@ -43,7 +43,9 @@ public record JoinOptions(
               "http://127.0.0.1:8180",
               "issues the job's token (client " + RealmNames.PIPELINE_CLIENT + ")"),
           new Option(
-              CLIENT_SECRET, "env SAAM_PIPELINE_CLIENT_SECRET, else the local one", "its secret"),
+              CLIENT_SECRET,
+              "env SAAM_PIPELINE_CLIENT_SECRET; the local one only in local mode",
+              "its secret"),
           new Option(CACHE_LOCATIONS, "10000", "locations whose assignments each instance keeps"),
           new Option(CACHE_EXPIRY, "300000", "how long a kept list is used"),
           new Option(TIMEOUT, "30000", "how long one lookup may take before the job restarts"));
@@ -65,10 +67,10 @@ public record JoinOptions(
         values.text(REDIS_URI, "SAAM_REDIS_URI", "redis://127.0.0.1:6379"),
         values.text(USERS_URL, "http://127.0.0.1:8090"),
         values.text(KEYCLOAK_URL, "http://127.0.0.1:8180"),
-        values.text(
+        values.secret(
             CLIENT_SECRET,
             "SAAM_PIPELINE_CLIENT_SECRET",
-            RealmNames.PIPELINE_CLIENT + "-local-secret"),
+            RealmNames.localSecret(RealmNames.PIPELINE_CLIENT)),
         values.integer(CACHE_LOCATIONS, 10_000),
         values.millis(CACHE_EXPIRY, java.time.Duration.ofMinutes(5)).toMillis(),
         values.millis(TIMEOUT, java.time.Duration.ofSeconds(30)).toMillis());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import org.saam.common.config.LocalMode;
 
 /**
  * The option values given to a job ({@code --key value} arguments) and its environment, read as
@@ -36,6 +37,30 @@ public final class OptionValues {
     }
     String fromEnvironment = environment.get(variable);
     return fromEnvironment == null ? fallback : fromEnvironment;
+  }
+
+  /**
+   * A secret: the value of {@code key}, else the environment variable, else in local mode ({@link
+   * LocalMode}) {@code localValue}; outside local mode a secret given neither way is refused naming
+   * both.
+   */
+  public String secret(String key, String variable, String localValue) {
+    String value = values.get(key);
+    if (value != null) {
+      if (value.isBlank()) {
+        throw new IllegalArgumentException("option --" + key + " must not be empty");
+      }
+      return value;
+    }
+    String fromEnvironment = environment.get(variable);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return fromEnvironment;
+    }
+    if (LocalMode.on(environment)) {
+      return localValue;
+    }
+    throw new IllegalArgumentException(
+        "--" + key + " is not given and " + LocalMode.missing(variable));
   }
 
   /** A whole number. */

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
+import org.saam.stream.options.JoinOptions;
 import org.saam.stream.options.SourceOptions;
 
 /**
@@ -26,7 +27,10 @@ class OperatorUidsTest {
   void theJobKeepsTheOperatorUidsSavepointsWereTakenWith() throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     SensorPipelineOptions options =
-        SensorPipelineOptions.builder().set(SourceOptions.PASSWORD, "not-used").build();
+        SensorPipelineOptions.builder()
+            .set(SourceOptions.PASSWORD, "not-used")
+            .set(JoinOptions.CLIENT_SECRET, "not-used")
+            .build();
     SensorPipelineJob.configure(env, options);
     SensorPipelineJob.withRealConnectors(options).build(env); // builds the graph; connects nothing
 

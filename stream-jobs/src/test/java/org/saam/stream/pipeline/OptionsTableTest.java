@@ -45,7 +45,8 @@ class OptionsTableTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () ->
                     SensorPipelineOptions.parse(
-                        Map.of(option.key(), "", SourceOptions.PASSWORD, "x"), Map.of()))
+                        Map.of(option.key(), "", SourceOptions.PASSWORD, "x"),
+                        Map.of("SAAM_PIPELINE_CLIENT_SECRET", "x")))
             .as("an empty --" + option.key() + " is refused")
             .hasMessageContaining("--" + option.key());
       }

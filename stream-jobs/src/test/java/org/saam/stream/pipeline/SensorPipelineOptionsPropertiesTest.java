@@ -37,7 +37,8 @@ class SensorPipelineOptionsPropertiesTest {
       @ForAll("optionAndValue") Map.Entry<String, String> option) {
     try {
       SensorPipelineOptions.parse(
-          Map.of(option.getKey(), option.getValue(), SourceOptions.PASSWORD, "x"), Map.of());
+          Map.of(option.getKey(), option.getValue(), SourceOptions.PASSWORD, "x"),
+          Map.of("SAAM_PIPELINE_CLIENT_SECRET", "x"));
     } catch (IllegalArgumentException refused) {
       assertThat(refused.getMessage()).contains("--" + option.getKey());
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.saam.common.config.LocalMode;
 import org.saam.stream.options.SinkOptions;
 import org.saam.stream.options.SourceOptions;
 
@@ -15,7 +16,12 @@ class SensorPipelineOptionsTest {
   void defaultsFitTheLocalStack() {
     SensorPipelineOptions options =
         SensorPipelineOptions.fromArgs(
-            new String[0], Map.of("SAAM_RABBITMQ_PIPELINE_PASSWORD", "from-the-environment"));
+            new String[0],
+            Map.of(
+                "SAAM_RABBITMQ_PIPELINE_PASSWORD",
+                "from-the-environment",
+                "SAAM_PIPELINE_CLIENT_SECRET",
+                "also"));
 
     assertThat(options.source().queue()).isEqualTo("saam.readings");
     assertThat(options.source().user()).isEqualTo("saam-pipeline");
@@ -34,7 +40,9 @@ class SensorPipelineOptionsTest {
                 "SAAM_RABBITMQ_PIPELINE_PASSWORD",
                 "s3cret",
                 "SAAM_MONGO_URI",
-                "mongodb://db:27017"));
+                "mongodb://db:27017",
+                "SAAM_PIPELINE_CLIENT_SECRET",
+                "k"));
 
     assertThat(options.source().queue()).isEqualTo("q2");
     assertThat(options.sinks().database()).isEqualTo("other");
@@ -77,6 +85,45 @@ class SensorPipelineOptionsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no broker password for saam-pipeline")
         .hasMessageContaining("SAAM_RABBITMQ_PIPELINE_PASSWORD");
+  }
+
+  @Test
+  void outsideLocalModeAMissingClientSecretStopsTheJobNamingIt() {
+    assertThatThrownBy(
+            () ->
+                SensorPipelineOptions.fromArgs(
+                    new String[0], Map.of("SAAM_RABBITMQ_PIPELINE_PASSWORD", "x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--pipeline.client-secret is not given")
+        .hasMessageContaining("SAAM_PIPELINE_CLIENT_SECRET is not set")
+        .hasMessageContaining("SAAM_LOCAL_MODE=true");
+    assertThatThrownBy(
+            () ->
+                SensorPipelineOptions.fromArgs(
+                    new String[] {"--pipeline.client-secret", " "},
+                    Map.of("SAAM_RABBITMQ_PIPELINE_PASSWORD", "x", LocalMode.VARIABLE, "true")))
+        .hasMessageContaining("option --pipeline.client-secret must not be empty");
+  }
+
+  @Test
+  void theLocalClientSecretOnlyInLocalModeAndAGivenOneAlwaysWins() {
+    SensorPipelineOptions local =
+        SensorPipelineOptions.fromArgs(
+            new String[0],
+            Map.of("SAAM_RABBITMQ_PIPELINE_PASSWORD", "x", LocalMode.VARIABLE, "true"));
+    assertThat(local.join().clientSecret()).isEqualTo("saam-pipeline-local-secret");
+
+    SensorPipelineOptions given =
+        SensorPipelineOptions.fromArgs(
+            new String[0],
+            Map.of(
+                "SAAM_RABBITMQ_PIPELINE_PASSWORD",
+                "x",
+                "SAAM_PIPELINE_CLIENT_SECRET",
+                "from-the-vault",
+                LocalMode.VARIABLE,
+                "true"));
+    assertThat(given.join().clientSecret()).isEqualTo("from-the-vault");
   }
 
   @Test

@@ -8,8 +8,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.saam.common.realm.RealmNames;
 import org.saam.ingestion.testing.LocalStackEndpoints;
 import org.saam.stream.options.CoachingOptions;
+import org.saam.stream.options.JoinOptions;
 import org.saam.stream.options.SinkOptions;
 import org.saam.stream.options.SourceOptions;
 import org.saam.stream.options.ValidationOptions;
@@ -31,6 +33,7 @@ public final class PipelineRunner {
         .set(SourceOptions.PORT, LocalStackEndpoints.amqpPort())
         .set(SourceOptions.USER, "saam-pipeline")
         .set(SourceOptions.PASSWORD, LocalStackEndpoints.pipelineBrokerPassword())
+        .set(JoinOptions.CLIENT_SECRET, RealmNames.localSecret(RealmNames.PIPELINE_CLIENT))
         .set(SourceOptions.QUEUE, queue)
         .set(SourceOptions.PREFETCH, 200)
         .set(SourceOptions.CHECKPOINT_INTERVAL, 300)

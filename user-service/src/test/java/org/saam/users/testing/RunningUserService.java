@@ -31,6 +31,7 @@ public final class RunningUserService implements AutoCloseable {
   public static RunningUserService start() {
     // The local stack's defaults, and the broker administrator that ./saam test passes on.
     Map<String, String> broker = new java.util.HashMap<>();
+    broker.put(org.saam.common.config.LocalMode.VARIABLE, "true");
     System.getenv()
         .forEach(
             (key, value) -> {
