@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -250,5 +252,59 @@ class ErasureITCase {
                 .status())
         .as("without erase=true nothing is deleted")
         .isEqualTo(400);
+  }
+
+  @Test
+  void lookupsRacingTheErasureCannotPutTheOldAssignmentBackInTheCache() throws Exception {
+    String id =
+        service
+            .json(
+                "POST",
+                "/v1/users",
+                admin,
+                Map.of("display_name", "Rita Race", "time_zone", "Europe/Rome"))
+            .json()
+            .get("id")
+            .asText();
+    String location = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    String assignments = "/v1/locations/" + location + "/assignments";
+    service.json("POST", "/v1/locations", admin, Map.of("location_id", location));
+    service.json(
+        "POST", assignments, admin, Map.of("user_id", id, "valid_from", "2026-11-01T00:00:00Z"));
+
+    // The pipeline's lookups of the home, as fast as they come, all through the erasure.
+    AtomicBoolean erasing = new AtomicBoolean(true);
+    AtomicLong lookups = new AtomicLong();
+    Thread pipeline =
+        new Thread(
+            () -> {
+              while (erasing.get()) {
+                try {
+                  service.get(assignments, admin);
+                  lookups.incrementAndGet();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            },
+            "racing-lookups");
+    pipeline.start();
+    Thread.sleep(200);
+    Reply erased = service.send("DELETE", "/v1/users/" + id + "?erase=true", admin, null, null);
+    erasing.set(false);
+    pipeline.join(10_000);
+
+    assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+    assertThat(lookups.get()).as("lookups during the erasure").isGreaterThan(10);
+    RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
+    try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+      String cached = connection.sync().get(PeopleCache.locationKey(location));
+      assertThat(cached == null ? "" : cached)
+          .as("the cached assignments of " + location + " after the erasure")
+          .doesNotContain(id);
+    } finally {
+      redis.shutdown();
+    }
+    assertThat(service.get(assignments, admin).body()).doesNotContain(id);
   }
 }

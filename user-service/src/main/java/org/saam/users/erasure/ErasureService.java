@@ -35,10 +35,11 @@ import org.saam.users.store.LocationStore;
 import org.saam.users.store.UserStore;
 
 /**
- * Erases a person from every store: MongoDB (their measurement buckets for the locations and
- * periods they were assigned, and their features), Elasticsearch (their coaching events), Redis,
- * the person's app account on the broker, Keycloak and PostgreSQL, then writes a receipt to the
- * audit log.
+ * Erases a person from every store, in this order: their assignments in PostgreSQL (committed, so
+ * no lookup finds them any more), the Redis cache and the pipeline's invalidation channel, MongoDB
+ * (their measurement buckets for the locations and periods they were assigned, and their features),
+ * Elasticsearch (their coaching events), the person's app account on the broker, Keycloak, the
+ * cache once more, and their row in PostgreSQL; then writes a receipt to the audit log.
  *
  * <p>The plan (which locations and periods) is written first, in table {@code erasures}, so an
  * erasure interrupted by a failing store can be run again and finishes the job; every step is
@@ -102,6 +103,18 @@ public final class ErasureService {
     ObjectNode removed = (ObjectNode) plan.get("removed");
     String id = userId.toString();
 
+    // First the assignments, committed: from here on no lookup finds the person at any location.
+    // Only then the caches (cleared before, a lookup in between would cache the old assignment
+    // again for an hour), and only then the data, so that what the pipeline wrote in the meantime
+    // from readings in flight is removed too.
+    try (Connection connection = database.connection()) {
+      connection.setAutoCommit(false);
+      int assignments = locations.deleteAssignmentsOf(connection, userId);
+      connection.commit();
+      add(userId, removed, "postgres_assignments", assignments);
+    }
+    add(userId, removed, "redis_keys", clearCaches(userId, plan));
+
     long buckets =
         deleted(
             mongo
@@ -123,12 +136,6 @@ public final class ErasureService {
                 .deleteMany(Filters.eq(FeatureRecord.USER_ID, id))));
     add(userId, removed, "elasticsearch_coaching_events", deleteCoachingEvents(id));
 
-    long redisKeys = cache.evictUser(userId);
-    for (JsonNode period : plan.get("assignments")) {
-      redisKeys += cache.invalidateLocation(period.get("location_id").asText());
-    }
-    add(userId, removed, "redis_keys", redisKeys);
-
     if (appAccounts != null) {
       add(userId, removed, "broker_app_accounts", appAccounts.revoke(userId) ? 1 : 0);
     }
@@ -140,12 +147,14 @@ public final class ErasureService {
         "keycloak_accounts",
         keycloakId != null && accounts.delete(keycloakId) ? 1 : 0);
 
+    // Once more: a lookup that read PostgreSQL just before the assignments went may have written
+    // them back to Redis after the first clear; it has long finished by now.
+    add(userId, removed, "redis_keys", clearCaches(userId, plan));
+
     try (Connection connection = database.connection()) {
       connection.setAutoCommit(false);
-      int assignments = locations.deleteAssignmentsOf(connection, userId);
       int people = users.delete(connection, userId);
       connection.commit();
-      add(userId, removed, "postgres_assignments", assignments);
       add(userId, removed, "postgres_users", people);
     }
 
@@ -169,6 +178,18 @@ public final class ErasureService {
   }
 
   /** The buckets of a location during a person's period that belong to them or to nobody. */
+  /**
+   * Deletes the person's cache entries and those of every location of their plan, and tells the
+   * pipeline instances (the invalidation channel) to forget those locations' assignments.
+   */
+  private long clearCaches(UUID userId, ObjectNode plan) {
+    long keys = cache.evictUser(userId);
+    for (JsonNode period : plan.get("assignments")) {
+      keys += cache.invalidateLocation(period.get("location_id").asText());
+    }
+    return keys;
+  }
+
   private static Bson bucketsOf(String userId, JsonNode period) {
     long from = Instant.parse(period.get("valid_from").asText()).toEpochMilli();
     long to =
