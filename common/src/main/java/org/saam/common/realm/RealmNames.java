@@ -16,6 +16,15 @@ public final class RealmNames {
   public static final List<String> ROLES =
       List.of("participant", "caregiver", "data-scientist", "operator", "admin");
 
+  /**
+   * Realm role of the pipeline's service account: reads the assignments of a location and nothing
+   * else. Not a person's role (no demo account has it).
+   */
+  public static final String ASSIGNMENT_READER = "assignment-reader";
+
+  /** Realm roles held by service accounts only. */
+  public static final List<String> SERVICE_ROLES = List.of(ASSIGNMENT_READER);
+
   /** Client scope that grants use of the user service; adds it to the token's audience. */
   public static final String USER_API = "userapi";
 

@@ -57,7 +57,7 @@ public final class RealmProvisioner {
   public List<String> provision(boolean withDemoAccounts) {
     changes.clear();
     RealmResource realm = realm();
-    for (String role : RealmNames.ROLES) {
+    for (String role : allRoles()) {
       if (realm.roles().list().stream().noneMatch(r -> r.getName().equals(role))) {
         RoleRepresentation representation = new RoleRepresentation();
         representation.setName(role);
@@ -259,6 +259,22 @@ public final class RealmProvisioner {
       UserResource account = realm.users().get(resource.getServiceAccountUser().getId());
       List<String> held =
           account.roles().realmLevel().listAll().stream().map(RoleRepresentation::getName).toList();
+      // Least privilege: a role of ours that the spec no longer gives is taken away (the pipeline
+      // held "operator" before it had a role of its own).
+      List<RoleRepresentation> extra = new ArrayList<>();
+      for (String role : held) {
+        if (allRoles().contains(role) && !spec.serviceAccountRealmRoles().contains(role)) {
+          extra.add(realm.roles().get(role).toRepresentation());
+        }
+      }
+      if (!extra.isEmpty()) {
+        account.roles().realmLevel().remove(extra);
+        changes.add(
+            "service account of "
+                + spec.clientId()
+                + " no longer has roles "
+                + extra.stream().map(RoleRepresentation::getName).toList());
+      }
       List<RoleRepresentation> missing = new ArrayList<>();
       for (String role : spec.serviceAccountRealmRoles()) {
         if (!held.contains(role)) {
@@ -274,6 +290,13 @@ public final class RealmProvisioner {
                 + spec.serviceAccountRealmRoles());
       }
     }
+  }
+
+  /** The realm roles this provisioner owns: people's and service accounts'. */
+  private static List<String> allRoles() {
+    List<String> roles = new ArrayList<>(RealmNames.ROLES);
+    roles.addAll(RealmNames.SERVICE_ROLES);
+    return roles;
   }
 
   private void grantRealmManagement(

@@ -153,7 +153,7 @@ public final class SaamRealm {
               false,
               false,
               List.of(),
-              List.of("operator"),
+              List.of(RealmNames.ASSIGNMENT_READER),
               with(BASE_SCOPES, USER_API),
               List.of(),
               List.of()));

@@ -74,6 +74,27 @@ public final class KeycloakTokens {
     return JSON.readTree(response.body());
   }
 
+  /** The access token of a confidential client's service account (client credentials grant). */
+  public static String serviceToken(String client, String secret) throws Exception {
+    String body =
+        "grant_type=client_credentials&client_id="
+            + URLEncoder.encode(client, StandardCharsets.UTF_8)
+            + "&client_secret="
+            + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "Keycloak refused the client credentials of " + client + ": " + response.body());
+    }
+    return JSON.readTree(response.body()).get("access_token").asText();
+  }
+
   /** The access token of a demo account through {@code saam-cli}. */
   public static String demoToken(String role, String scope) throws Exception {
     return passwordGrant(RealmNames.CLI_CLIENT, role + "-demo", role + "-demo-pass", scope)

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.saam.common.broker.Topics;
 import org.saam.common.codec.ReadingBatchCodec;
+import org.saam.common.realm.RealmNames;
 import org.saam.common.records.Assignment;
 import org.saam.servicekit.ServiceHttp;
 import org.saam.servicekit.http.ProblemException;
@@ -31,6 +32,11 @@ import org.saam.users.store.UserStore;
 public final class LocationHandlers {
   private static final String[] MANAGERS = {"admin", "operator"};
   private static final String[] READERS = {"admin", "operator", "caregiver"};
+
+  /** Who may list a location's assignments: the readers, and the pipeline's service account. */
+  private static final String[] ASSIGNMENT_READERS = {
+    "admin", "operator", "caregiver", RealmNames.ASSIGNMENT_READER
+  };
 
   private final Database database;
   private final LocationStore locations;
@@ -153,7 +159,7 @@ public final class LocationHandlers {
   }
 
   public void list(Context ctx) throws Exception {
-    callers.require(ctx, READERS);
+    callers.require(ctx, ASSIGNMENT_READERS);
     String locationId = ctx.pathParam("location_id");
     ServiceHttp.auditDetail(ctx, "target", locationId);
     String at = ctx.queryParam("at");
