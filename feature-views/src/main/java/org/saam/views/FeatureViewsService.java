@@ -98,7 +98,7 @@ public final class FeatureViewsService implements ServiceHttp.Service {
             config.webClientId());
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
     checks.put("mongodb", this::mongoHealthy);
-    checks.put("elasticsearch", audit::healthy);
+    // Elasticsearch is not required: the audit log waits for it (its state is under "audit").
     routes(server, http, api, checks);
     server.start(config.bindAddress(), config.port());
     LOG.info("feature views listening on {}:{}", config.bindAddress(), server.port());
@@ -129,6 +129,7 @@ public final class FeatureViewsService implements ServiceHttp.Service {
     if (server != null) {
       server.stop();
     }
+    audit.close();
     mongo.close();
   }
 }

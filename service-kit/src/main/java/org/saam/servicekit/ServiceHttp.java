@@ -7,9 +7,10 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -54,6 +55,15 @@ public final class ServiceHttp {
     this.metrics = metrics;
     this.audit = audit;
     this.log = log;
+    Gauge.builder("saam_audit_backlog", audit, AuditLog::backlog)
+        .description("audit records waiting to be written to Elasticsearch")
+        .register(metrics);
+    FunctionCounter.builder("saam_audit_failures", audit, AuditLog::failures)
+        .description("failed audit bulk writes (their records are kept and retried)")
+        .register(metrics);
+    FunctionCounter.builder("saam_audit_dropped", audit, AuditLog::dropped)
+        .description("audit records dropped because the buffer was full")
+        .register(metrics);
   }
 
   /** A service: it opens its stores and server when started and closes them, once, at the end. */
@@ -139,12 +149,19 @@ public final class ServiceHttp {
     details.put(key, value);
   }
 
-  private static void health(Context ctx, Map<String, BooleanSupplier> checks) {
+  /**
+   * {@code up} (200) when every check passes; {@code down} (503) when one fails; {@code degraded}
+   * (200: requests are served) when only the audit log is behind (Elasticsearch away, records
+   * waiting or dropped), with the reason under {@code checks.audit}.
+   */
+  private void health(Context ctx, Map<String, BooleanSupplier> checks) {
     Map<String, Object> results = new LinkedHashMap<>();
     checks.forEach((name, check) -> results.put(name, check.getAsBoolean() ? "up" : "down"));
     boolean up = !results.containsValue("down");
+    AuditLog.Health auditHealth = audit.health();
+    results.put("audit", auditHealth.detail());
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", up ? "up" : "down");
+    body.put("status", !up ? "down" : auditHealth.up() ? "up" : "degraded");
     body.put("checks", results);
     ctx.status(up ? 200 : 503).json(body);
   }
@@ -180,12 +197,6 @@ public final class ServiceHttp {
     record.put("status", ctx.statusCode());
     record.put("outcome", ctx.statusCode() < 400 ? "success" : "failure");
     record.put("duration_ms", nanos / 1_000_000);
-    try {
-      audit.record(record);
-    } catch (IOException | RuntimeException e) {
-      metrics.counter("saam_audit_failures").increment();
-      log.error(
-          "audit record of {} {} could not be written: {}", ctx.method(), route, e.toString());
-    }
+    audit.record(record); // queued: never waits for Elasticsearch (AuditLog)
   }
 }

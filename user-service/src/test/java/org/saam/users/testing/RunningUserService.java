@@ -29,8 +29,13 @@ public final class RunningUserService implements AutoCloseable {
   }
 
   public static RunningUserService start() {
+    return start(Map.of());
+  }
+
+  /** {@link #start()} with some variables of the service's environment set by the test. */
+  public static RunningUserService start(Map<String, String> overrides) {
     // The local stack's defaults, and the broker administrator that ./saam test passes on.
-    Map<String, String> broker = new java.util.HashMap<>();
+    Map<String, String> broker = new java.util.HashMap<>(overrides);
     broker.put(org.saam.common.config.LocalMode.VARIABLE, "true");
     System.getenv()
         .forEach(
