@@ -20,6 +20,7 @@ import org.saam.common.elasticsearch.Elasticsearch;
 import org.saam.common.realm.RealmNames;
 import org.saam.common.store.StoreIndexes;
 import org.saam.identity.jwt.JwtVerifier;
+import org.saam.identity.realm.SaamRealm;
 import org.saam.servicekit.ServiceHttp;
 import org.saam.servicekit.audit.AuditLog;
 import org.saam.servicekit.reactive.Publishers;
@@ -54,7 +55,11 @@ public final class FeatureViewsService implements ServiceHttp.Service {
     this.database = mongo.getDatabase(config.mongoDatabase());
     this.audit = new AuditLog(Elasticsearch.client(config.elasticsearchUrl()));
     this.verifier =
-        JwtVerifier.forRealm(config.realmUrl(), RealmNames.VIEWS_CLIENT, config.clockSkew());
+        JwtVerifier.forRealm(
+            config.realmUrl(),
+            RealmNames.VIEWS_CLIENT,
+            config.clockSkew(),
+            SaamRealm.clientsWithScope(RealmNames.SENSOR_API));
     this.parameters = new QueryParameters(catalogue, config.maxRows(), config.maxRange());
   }
 

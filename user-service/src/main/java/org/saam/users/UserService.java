@@ -18,6 +18,7 @@ import org.saam.common.broker.ManagementApi;
 import org.saam.common.elasticsearch.Elasticsearch;
 import org.saam.common.realm.RealmNames;
 import org.saam.identity.jwt.JwtVerifier;
+import org.saam.identity.realm.SaamRealm;
 import org.saam.identity.tokenlog.TokenLogShipper;
 import org.saam.servicekit.ServiceHttp;
 import org.saam.servicekit.audit.AuditLog;
@@ -81,7 +82,10 @@ public final class UserService implements ServiceHttp.Service {
     Callers callers =
         new Callers(
             JwtVerifier.forRealm(
-                config.realmUrl(), RealmNames.USER_SERVICE_CLIENT, config.clockSkew()));
+                config.realmUrl(),
+                RealmNames.USER_SERVICE_CLIENT,
+                config.clockSkew(),
+                SaamRealm.clientsWithScope(RealmNames.USER_API)));
     UserStore users = new UserStore();
     LocationStore locations = new LocationStore();
     BrokerAppAccounts appAccounts =

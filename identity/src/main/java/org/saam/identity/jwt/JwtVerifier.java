@@ -23,16 +23,22 @@ import java.util.Set;
 
 /**
  * Verifies Keycloak access tokens for a service: the RS256 signature against the realm's JWKS
- * (cached; fetched again, rate-limited, when a token names an unknown key id), the issuer, expiry
- * and not-before with a small clock skew (any failure: 401), then the audience, the required scope
- * and roles (a genuine token that lacks them: 403).
+ * (cached; fetched again, rate-limited, when a token names an unknown key id; usable through a
+ * Keycloak outage of up to {@link #OUTAGE_TOLERANCE}), the issuer, expiry and not-before with a
+ * small clock skew, and that it is an access token ({@code typ} Bearer) (any failure: 401), then
+ * the client it was issued to ({@code azp}, against an allow-list), the audience, the required
+ * scope and roles (a genuine token that lacks them: 403).
  *
  * <p>Only RS256 is accepted, so unsigned tokens ({@code alg: none}) and tokens signed with HMAC
  * using the public key as the secret are refused. Thread-safe.
  */
 public final class JwtVerifier {
+  /** How long the realm's keys stay usable from the cache while Keycloak does not answer. */
+  public static final Duration OUTAGE_TOLERANCE = Duration.ofHours(1);
+
   private final DefaultJWTProcessor<SecurityContext> processor;
   private final String audience;
+  private final Set<String> allowedClients;
 
   /**
    * @param issuer the realm's issuer, for example {@code http://127.0.0.1:8180/realms/saam}
@@ -41,13 +47,26 @@ public final class JwtVerifier {
    * @param clockSkew tolerated clock difference for expiry and not-before
    */
   public JwtVerifier(String issuer, URI jwksUri, String audience, Duration clockSkew) {
-    this(issuer, keySource(jwksUri), audience, clockSkew);
+    this(issuer, keySource(jwksUri, Duration.ofMinutes(5)), audience, clockSkew, Set.of());
   }
 
-  /** With any key source (tests use an in-memory one). */
+  /** With any key source (tests use an in-memory one), from any client. */
   public JwtVerifier(
       String issuer, JWKSource<SecurityContext> keys, String audience, Duration clockSkew) {
+    this(issuer, keys, audience, clockSkew, Set.of());
+  }
+
+  /**
+   * @param allowedClients the clients ({@code azp}) whose tokens this service takes; empty: any
+   */
+  public JwtVerifier(
+      String issuer,
+      JWKSource<SecurityContext> keys,
+      String audience,
+      Duration clockSkew,
+      Set<String> allowedClients) {
     this.audience = audience;
+    this.allowedClients = Set.copyOf(allowedClients);
     processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
     DefaultJWTClaimsVerifier<SecurityContext> claims =
@@ -59,17 +78,42 @@ public final class JwtVerifier {
     processor.setJWTClaimsSetVerifier(claims);
   }
 
-  /** For a Keycloak realm: issuer and key set from the realm URL. */
+  /** For a Keycloak realm: issuer and key set from the realm URL; tokens of any client. */
   public static JwtVerifier forRealm(String realmUrl, String audience, Duration clockSkew) {
+    return forRealm(realmUrl, audience, clockSkew, Set.of());
+  }
+
+  /** For a Keycloak realm, taking tokens only of {@code allowedClients} (their {@code azp}). */
+  public static JwtVerifier forRealm(
+      String realmUrl, String audience, Duration clockSkew, Set<String> allowedClients) {
     String issuer =
         realmUrl.endsWith("/") ? realmUrl.substring(0, realmUrl.length() - 1) : realmUrl;
     return new JwtVerifier(
-        issuer, URI.create(issuer + "/protocol/openid-connect/certs"), audience, clockSkew);
+        issuer,
+        keySource(URI.create(issuer + "/protocol/openid-connect/certs"), Duration.ofMinutes(5)),
+        audience,
+        clockSkew,
+        allowedClients);
   }
 
-  private static JWKSource<SecurityContext> keySource(URI jwksUri) {
+  /**
+   * The realm's keys from its JWKS URI: cached for {@code cacheTime} and refreshed ahead of expiry,
+   * fetched again (rate-limited) for an unknown key id, one retry on a network error, and usable
+   * for {@link #OUTAGE_TOLERANCE} from the last good copy while Keycloak does not answer, so a
+   * short Keycloak outage does not turn every request into a 401.
+   */
+  public static JWKSource<SecurityContext> keySource(URI jwksUri, Duration cacheTime) {
     try {
-      return JWKSourceBuilder.create(jwksUri.toURL()).retrying(true).build();
+      long ttl = cacheTime.toMillis();
+      // The library's defaults (refresh timeout 15 s, refresh ahead 30 s, at most one fetch per
+      // 30 s) assume a cache of minutes; a shorter one (tests) takes half of it for each.
+      return JWKSourceBuilder.create(jwksUri.toURL())
+          .cache(ttl, Math.min(JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT, ttl / 2))
+          .refreshAheadCache(Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME, ttl / 2), true)
+          .rateLimited(Math.min(JWKSourceBuilder.DEFAULT_RATE_LIMIT_MIN_INTERVAL, ttl / 2))
+          .retrying(true)
+          .outageTolerant(OUTAGE_TOLERANCE.toMillis())
+          .build();
     } catch (MalformedURLException e) {
       throw new IllegalArgumentException("JWKS URI " + jwksUri + " is not a URL", e);
     }
@@ -103,7 +147,22 @@ public final class JwtVerifier {
           "token rejected: not a valid RS256-signed token of this realm (" + e.getMessage() + ")",
           e);
     }
+    // Keycloak marks its access tokens typ "Bearer"; an ID or refresh token of the realm is not
+    // a credential for an API, whatever its audience.
+    Object typ = claims.getClaim("typ");
+    if (!"Bearer".equals(typ)) {
+      throw TokenRejectedException.unauthorized(
+          "token rejected: not an access token (typ " + typ + ", expected Bearer)");
+    }
     VerifiedToken token = toToken(claims);
+    if (!allowedClients.isEmpty() && !allowedClients.contains(token.clientId())) {
+      throw TokenRejectedException.forbidden(
+          "tokens of client '"
+              + token.clientId()
+              + "' are not taken here (only "
+              + new java.util.TreeSet<>(allowedClients)
+              + ")");
+    }
     // A genuine token of the realm that is meant for another service is not enough: 403, as for
     // a missing scope (RFC 6750 "insufficient_scope"), not 401.
     if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {

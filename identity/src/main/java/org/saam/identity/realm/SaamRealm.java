@@ -158,6 +158,17 @@ public final class SaamRealm {
               List.of(),
               List.of()));
 
+  /**
+   * The clients that may ask for {@code scope} (as a default or an optional scope): whose tokens
+   * the service behind that scope takes ({@code azp} allow-list of its token checks).
+   */
+  public static java.util.Set<String> clientsWithScope(String scope) {
+    return CLIENTS.stream()
+        .filter(c -> c.defaultScopes().contains(scope) || c.optionalScopes().contains(scope))
+        .map(ClientSpec::clientId)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   /** Client-scope name to the client whose id the scope adds to the token audience. */
   public static final Map<String, String> SCOPE_AUDIENCES =
       Map.of(USER_API, USER_SERVICE_CLIENT, SENSOR_API, VIEWS_CLIENT);

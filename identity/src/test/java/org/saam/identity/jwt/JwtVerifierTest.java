@@ -54,6 +54,7 @@ class JwtVerifierTest {
         .claim("scope", "openid profile userapi")
         .claim("preferred_username", "ana")
         .claim("azp", "saam-app")
+        .claim("typ", "Bearer")
         .claim("realm_access", Map.of("roles", List.of("participant")));
   }
 
@@ -173,5 +174,75 @@ class JwtVerifierTest {
         .isEqualTo(403);
     assertThat(verifier.verify(participant, "userapi", "admin", "participant").subject())
         .isEqualTo("user-1");
+  }
+
+  @Test
+  void anIdOrRefreshTokenOfTheRealmIsNotAnAccessToken() throws Exception {
+    assertThat(statusOf("Bearer " + sign(claims().claim("typ", "ID").build(), realmKey)))
+        .isEqualTo(401);
+    assertThat(statusOf("Bearer " + sign(claims().claim("typ", "Refresh").build(), realmKey)))
+        .isEqualTo(401);
+    assertThat(statusOf("Bearer " + sign(claims().claim("typ", null).build(), realmKey)))
+        .isEqualTo(401);
+  }
+
+  @Test
+  void aTokenOfAClientNotOnTheAllowListIs403() throws Exception {
+    JwtVerifier onlyTheApp =
+        new JwtVerifier(
+            ISSUER,
+            new ImmutableJWKSet<>(new JWKSet(realmKey.toPublicJWK())),
+            "saam-user-service",
+            Duration.ofSeconds(5),
+            java.util.Set.of("saam-app"));
+    String fromApp = "Bearer " + sign(claims().build(), realmKey);
+    String fromElsewhere = "Bearer " + sign(claims().claim("azp", "saam-views").build(), realmKey);
+
+    assertThat(onlyTheApp.verify(fromApp, "userapi").clientId()).isEqualTo("saam-app");
+    assertThatThrownBy(() -> onlyTheApp.verify(fromElsewhere, "userapi"))
+        .isInstanceOfSatisfying(
+            TokenRejectedException.class, e -> assertThat(e.status()).isEqualTo(403))
+        .hasMessageContaining("tokens of client 'saam-views' are not taken here");
+  }
+
+  @Test
+  void theKeysStayUsableWhileTheRealmDoesNotAnswer() throws Exception {
+    com.sun.net.httpserver.HttpServer keycloak =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] jwks =
+        new JWKSet(realmKey.toPublicJWK())
+            .toString()
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.util.concurrent.atomic.AtomicInteger fetched =
+        new java.util.concurrent.atomic.AtomicInteger();
+    keycloak.createContext(
+        "/certs",
+        exchange -> {
+          fetched.incrementAndGet();
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, jwks.length);
+          exchange.getResponseBody().write(jwks);
+          exchange.close();
+        });
+    keycloak.start();
+    java.net.URI certs =
+        java.net.URI.create("http://127.0.0.1:" + keycloak.getAddress().getPort() + "/certs");
+    // A cache of one second, so the outage below outlasts it.
+    JwtVerifier cachedBriefly =
+        new JwtVerifier(
+            ISSUER,
+            JwtVerifier.keySource(certs, Duration.ofSeconds(1)),
+            "saam-user-service",
+            Duration.ofSeconds(5),
+            java.util.Set.of());
+    String token = "Bearer " + sign(claims().build(), realmKey);
+    assertThat(cachedBriefly.verify(token, "userapi").subject()).isEqualTo("user-1");
+    assertThat(fetched.get()).isEqualTo(1);
+
+    keycloak.stop(0); // Keycloak away: connections refused
+    Thread.sleep(2_500);
+
+    assertThat(cachedBriefly.verify(token, "userapi").subject()).isEqualTo("user-1");
   }
 }
