@@ -75,7 +75,8 @@ class FeatureViewsITCase {
     Publishers.await(measurements.bulkWrite(samples));
     service =
         FeatureViewsService.start(
-            FeatureViewsConfig.fromEnvironment(Map.of())
+            // No clock skew allowance, so an expired token can be shown in seconds.
+            FeatureViewsConfig.fromEnvironment(Map.of("SAAM_JWT_CLOCK_SKEW_SECONDS", "0"))
                 .withPort(0)
                 .withDatabase(database)
                 .withMaxRows(1000));
@@ -307,6 +308,23 @@ class FeatureViewsITCase {
         .startsWith("application/problem+json");
     assertThat(get(data(""), KeycloakTokens.demoToken("operator", "openid sensorapi")).statusCode())
         .isEqualTo(403);
+  }
+
+  @Test
+  void anExpiredTokenIs401() throws Exception {
+    try (KeycloakTokens.TemporaryClient client =
+        KeycloakTokens.TemporaryClient.create(
+            Map.of("access.token.lifespan", "1"),
+            List.of("basic", "profile", "roles", RealmNames.SENSOR_API))) {
+      String token = client.demoToken("data-scientist");
+      assertThat(get(data(""), token).statusCode()).isNotEqualTo(401);
+      Thread.sleep(2_500);
+
+      HttpResponse<String> expired = get(data(""), token);
+
+      assertThat(expired.statusCode()).isEqualTo(401);
+      assertThat(expired.body()).containsIgnoringCase("expired");
+    }
   }
 
   @Test

@@ -17,11 +17,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.saam.common.elasticsearch.Elasticsearch;
 import org.saam.common.realm.RealmNames;
-import org.saam.identity.realm.RealmProvisioner;
 import org.saam.identity.testing.KeycloakTokens;
 import org.saam.servicekit.audit.AuditLog;
 import org.saam.users.cache.PeopleCache;
@@ -303,32 +301,17 @@ class PeopleApiITCase {
 
   @Test
   void expiredTokenIsUnauthorized() throws Exception {
-    String clientId = "it-short-" + UUID.randomUUID().toString().substring(0, 8);
-    try (Keycloak keycloak = KeycloakTokens.admin()) {
-      var realm = keycloak.realm(RealmNames.REALM);
-      ClientRepresentation client = new ClientRepresentation();
-      client.setClientId(clientId);
-      client.setPublicClient(true);
-      client.setDirectAccessGrantsEnabled(true);
-      client.setStandardFlowEnabled(false);
-      client.setAttributes(Map.of("access.token.lifespan", "1"));
-      client.setDefaultClientScopes(
-          List.of("basic", "profile", "email", "roles", RealmNames.USER_API));
-      String id = RealmProvisioner.createdId(realm.clients().create(client), clientId);
-      try {
-        String token =
-            KeycloakTokens.passwordGrant(clientId, "admin-demo", "admin-demo-pass", "openid")
-                .get("access_token")
-                .asText();
-        Thread.sleep(2_500);
+    try (KeycloakTokens.TemporaryClient client =
+        KeycloakTokens.TemporaryClient.create(
+            Map.of("access.token.lifespan", "1"),
+            List.of("basic", "profile", "email", "roles", RealmNames.USER_API))) {
+      String token = client.demoToken("admin");
+      Thread.sleep(2_500);
 
-        Reply expired = service.get("/v1/users/" + UUID.randomUUID(), token);
+      Reply expired = service.get("/v1/users/" + UUID.randomUUID(), token);
 
-        assertThat(expired.status()).isEqualTo(401);
-        assertThat(expired.json().get("detail").asText()).containsIgnoringCase("expired");
-      } finally {
-        realm.clients().get(id).remove();
-      }
+      assertThat(expired.status()).isEqualTo(401);
+      assertThat(expired.json().get("detail").asText()).containsIgnoringCase("expired");
     }
   }
 

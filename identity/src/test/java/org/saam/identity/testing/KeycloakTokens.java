@@ -8,11 +8,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
+import org.keycloak.representations.idm.ClientRepresentation;
 import org.saam.common.realm.RealmNames;
+import org.saam.identity.realm.RealmProvisioner;
 
 /** Real tokens from the local Keycloak, as a client would get them. */
 public final class KeycloakTokens {
@@ -72,6 +75,43 @@ public final class KeycloakTokens {
           "Keycloak refused the password grant for " + username + ": " + response.body());
     }
     return JSON.readTree(response.body());
+  }
+
+  /**
+   * A public client of the test's own in realm saam with the password grant and the given
+   * attributes (short lifespans, say) and default scopes; removed when closed.
+   */
+  public record TemporaryClient(String clientId, String id) implements AutoCloseable {
+    public static TemporaryClient create(Map<String, String> attributes, List<String> scopes) {
+      String clientId = "it-client-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      ClientRepresentation client = new ClientRepresentation();
+      client.setClientId(clientId);
+      client.setPublicClient(true);
+      client.setDirectAccessGrantsEnabled(true);
+      client.setStandardFlowEnabled(false);
+      client.setAttributes(attributes);
+      client.setDefaultClientScopes(scopes);
+      try (Keycloak admin = admin()) {
+        return new TemporaryClient(
+            clientId,
+            RealmProvisioner.createdId(
+                admin.realm(RealmNames.REALM).clients().create(client), clientId));
+      }
+    }
+
+    /** An access token of a demo account through this client. */
+    public String demoToken(String role) throws Exception {
+      return passwordGrant(clientId, role + "-demo", role + "-demo-pass", "openid")
+          .get("access_token")
+          .asText();
+    }
+
+    @Override
+    public void close() {
+      try (Keycloak admin = admin()) {
+        admin.realm(RealmNames.REALM).clients().get(id).remove();
+      }
+    }
   }
 
   /** The access token of a confidential client's service account (client credentials grant). */
