@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.saam.common.elasticsearch.Elasticsearch;
+import org.saam.common.testing.TcpProxy;
 import org.saam.identity.testing.KeycloakTokens;
 import org.saam.servicekit.audit.AuditLog;
 import org.saam.users.testing.RunningUserService;
-import org.saam.users.testing.TcpProxy;
 
 /**
  * Elasticsearch (the audit log's store) taken away from a running user service through a proxy the
@@ -25,7 +25,7 @@ class AuditOutageITCase {
   void requestsGoOnDuringAnElasticsearchOutageAndTheirAuditRecordsArriveAfterIt() throws Exception {
     URI elasticsearch = URI.create(KeycloakTokens.elasticsearchUrl());
     String admin = KeycloakTokens.demoToken("admin", "openid userapi");
-    try (TcpProxy proxy = TcpProxy.to(elasticsearch.getPort());
+    try (TcpProxy proxy = new TcpProxy(elasticsearch.getPort());
         RunningUserService service =
             RunningUserService.start(
                 Map.of("SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:" + proxy.port()))) {

@@ -52,13 +52,18 @@ public final class KeycloakTokens {
   /** A password-grant token response of {@code client} for a user, asking for {@code scope}. */
   public static JsonNode passwordGrant(
       String client, String username, String password, String scope) throws Exception {
-    Map<String, String> form =
+    return tokenRequest(
         Map.of(
             "grant_type", "password",
             "client_id", client,
             "username", username,
             "password", password,
-            "scope", scope);
+            "scope", scope),
+        "the password grant for " + username);
+  }
+
+  /** A request to the realm's token endpoint; fails naming {@code what} unless it answers 200. */
+  private static JsonNode tokenRequest(Map<String, String> form, String what) throws Exception {
     String body =
         form.entrySet().stream()
             .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
@@ -71,8 +76,7 @@ public final class KeycloakTokens {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException(
-          "Keycloak refused the password grant for " + username + ": " + response.body());
+      throw new IllegalStateException("Keycloak refused " + what + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }
@@ -116,23 +120,12 @@ public final class KeycloakTokens {
 
   /** The access token of a confidential client's service account (client credentials grant). */
   public static String serviceToken(String client, String secret) throws Exception {
-    String body =
-        "grant_type=client_credentials&client_id="
-            + URLEncoder.encode(client, StandardCharsets.UTF_8)
-            + "&client_secret="
-            + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(
-          "Keycloak refused the client credentials of " + client + ": " + response.body());
-    }
-    return JSON.readTree(response.body()).get("access_token").asText();
+    return tokenRequest(
+            Map.of(
+                "grant_type", "client_credentials", "client_id", client, "client_secret", secret),
+            "the client credentials of " + client)
+        .get("access_token")
+        .asText();
   }
 
   /** The access token of a demo account through {@code saam-cli}. */

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
+import org.saam.common.testing.TcpProxy;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.quarantine.Quarantine;
@@ -41,7 +42,6 @@ import org.saam.stream.options.SinkOptions;
 import org.saam.stream.options.ValidationOptions;
 import org.saam.stream.testing.PipelineRunner;
 import org.saam.stream.testing.PipelineTestBed;
-import org.saam.stream.testing.TcpProxy;
 import org.saam.stream.testing.UserServiceClient;
 
 /**

@@ -1,4 +1,4 @@
-package org.saam.stream.testing;
+package org.saam.common.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy on loopback with a switch: {@link #cut()} closes the listening socket and every open
  * connection, as if the server went away; {@link #restore()} listens again on the same port. Lets a
- * test take MongoDB away from the job without losing the in-memory stand-in's data.
+ * test take a shared server of the local stack away from one client (MongoDB from the job, say,
+ * without losing the in-memory stand-in's data; Elasticsearch from a service) and give it back.
  */
 public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
