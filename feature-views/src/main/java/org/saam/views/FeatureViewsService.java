@@ -56,10 +56,7 @@ public final class FeatureViewsService implements ServiceHttp.Service {
     this.audit = new AuditLog(Elasticsearch.client(config.elasticsearchUrl()));
     this.verifier =
         JwtVerifier.forRealm(
-            config.realmUrl(),
-            RealmNames.VIEWS_CLIENT,
-            config.clockSkew(),
-            SaamRealm.clientsWithScope(RealmNames.SENSOR_API));
+            config.realmUrl(), RealmNames.VIEWS_CLIENT, config.clockSkew(), allowedClients(config));
     this.parameters = new QueryParameters(catalogue, config.maxRows(), config.maxRange());
   }
 
@@ -127,6 +124,17 @@ public final class FeatureViewsService implements ServiceHttp.Service {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * Whose tokens the views take: the clients that may ask for the sensor API, and the web page's
+   * own client (configurable, {@code SAAM_VIEWS_WEB_CLIENT}).
+   */
+  static java.util.Set<String> allowedClients(FeatureViewsConfig config) {
+    java.util.Set<String> clients =
+        new java.util.HashSet<>(SaamRealm.clientsWithScope(RealmNames.SENSOR_API));
+    clients.add(config.webClientId());
+    return java.util.Set.copyOf(clients);
   }
 
   @Override
