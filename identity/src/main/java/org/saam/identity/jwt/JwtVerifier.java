@@ -2,6 +2,7 @@ package org.saam.identity.jwt;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -142,6 +143,14 @@ public final class JwtVerifier {
       claims = processor.process(authorization.substring(7).trim(), null);
     } catch (BadJWTException e) {
       throw TokenRejectedException.unauthorized("token rejected: " + e.getMessage(), e);
+    } catch (KeySourceException e) {
+      // Keycloak unreachable past the outage tolerance, or a new key id during an outage: the
+      // token may be good, so this is not the caller's fault.
+      throw TokenRejectedException.unavailable(
+          "the token cannot be checked now: the realm's keys cannot be fetched ("
+              + e.getMessage()
+              + "); try again shortly",
+          e);
     } catch (ParseException | BadJOSEException | JOSEException e) {
       throw TokenRejectedException.unauthorized(
           "token rejected: not a valid RS256-signed token of this realm (" + e.getMessage() + ")",

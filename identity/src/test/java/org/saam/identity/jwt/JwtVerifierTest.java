@@ -245,4 +245,26 @@ class JwtVerifierTest {
 
     assertThat(cachedBriefly.verify(token, "userapi").subject()).isEqualTo("user-1");
   }
+
+  @Test
+  void keysThatCannotBeFetchedAre503NotAnInvalidToken() throws Exception {
+    java.net.ServerSocket free = new java.net.ServerSocket(0);
+    int nobody = free.getLocalPort();
+    free.close(); // nothing listens there any more: Keycloak is down
+    JwtVerifier keycloakDown =
+        new JwtVerifier(
+            ISSUER,
+            JwtVerifier.keySource(
+                java.net.URI.create("http://127.0.0.1:" + nobody + "/certs"),
+                Duration.ofMinutes(5)),
+            "saam-user-service",
+            Duration.ofSeconds(5),
+            java.util.Set.of());
+
+    assertThatThrownBy(
+            () -> keycloakDown.verify("Bearer " + sign(claims().build(), realmKey), "userapi"))
+        .isInstanceOfSatisfying(
+            TokenRejectedException.class, e -> assertThat(e.status()).isEqualTo(503))
+        .hasMessageContaining("the realm's keys cannot be fetched");
+  }
 }

@@ -43,7 +43,11 @@ public final class ProblemResponses {
                         ctx,
                         json,
                         e.status(),
-                        e.status() == 401 ? "Unauthorized" : "Forbidden",
+                        switch (e.status()) {
+                          case 401 -> "Unauthorized";
+                          case 503 -> "Token cannot be checked now";
+                          default -> "Forbidden";
+                        },
                         e.getMessage(),
                         Map.of())));
     app.exception(
