@@ -5,6 +5,7 @@
 #   -> kill -9 of the TaskManager while a third day is published, ./saam up flink
 #   -> kill -9 of JobManager and TaskManager, ./saam up flink, ./saam jobs resume -> a fourth day
 #   -> jobs stop, ./saam backup, MongoDB loses everything, ./saam restore, jobs resume -> a fifth day
+#   -> kill -9 of Redis, then of the user service, each while a day is published, ./saam up it
 #
 # After the first day every target of the local Prometheus must answer and the pipeline's own
 # metrics must show the readings.
@@ -225,6 +226,26 @@ ops_scenario() {
   expected=$((expected + published))
   homes="$homes,$base-e-0001"
   ops_wait_stored "$homes" "$expected" "fifth day, after MongoDB lost everything and was restored" 180 || return 1
+
+  # The job's own dependencies die while a day is published: Redis (the assignment cache and the
+  # invalidation channel), then the user service. Each is started again; nothing may be lost.
+  local dependency day=7
+  for dependency in redis user-service; do
+    ops_publish_day "$base-$dependency-" "2026-11-0$day" >"$SAAM_STATE/simulations/ops-$dependency.count" &
+    publisher=$!
+    sleep 1
+    ops_kill "$dependency" || return 1
+    sleep 5
+    stack_up "$dependency" >/dev/null || return 1
+    ok "./saam up $dependency started it again"
+    wait "$publisher" || { err "publishing during the $dependency outage failed"; return 1; }
+    published=$(cat "$SAAM_STATE/simulations/ops-$dependency.count")
+    [ -n "$published" ] || { err "publishing during the $dependency outage failed"; return 1; }
+    expected=$((expected + published))
+    homes="$homes,$base-$dependency-0001"
+    ops_wait_stored "$homes" "$expected" "a day while $dependency was killed and started again" 300 || return 1
+    day=$((day + 1))
+  done
 
   jobs_cancel "$PIPELINE_NAME" >/dev/null
   ok "operations test passed: $expected readings, each stored once"
