@@ -51,6 +51,9 @@ import picocli.CommandLine.Spec;
       StackCommand.RestoreTopic.class
     })
 public final class StackCommand implements Runnable {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
@@ -222,9 +225,7 @@ public final class StackCommand implements Runnable {
     public Integer call() throws IOException {
       PrintWriter progress = spec.commandLine().getErr();
       Map<String, Long> counts = MongoDump.dump(store.uri, store.database, out, progress);
-      spec.commandLine()
-          .getOut()
-          .println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(counts));
+      spec.commandLine().getOut().println(JSON.writeValueAsString(counts));
       return Cli.OK;
     }
   }
@@ -247,9 +248,7 @@ public final class StackCommand implements Runnable {
     public Integer call() throws IOException {
       PrintWriter progress = spec.commandLine().getErr();
       Map<String, Long> counts = MongoDump.restore(store.uri, store.database, from, progress);
-      spec.commandLine()
-          .getOut()
-          .println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(counts));
+      spec.commandLine().getOut().println(JSON.writeValueAsString(counts));
       return Cli.OK;
     }
   }

@@ -28,6 +28,12 @@ import org.saam.common.realm.RealmNames;
  */
 public final class RealmProvisioner {
   private final Keycloak admin;
+
+  /** The realm roles this provisioner owns: people's and service accounts'. */
+  private static final List<String> ALL_ROLES =
+      java.util.stream.Stream.concat(RealmNames.ROLES.stream(), RealmNames.SERVICE_ROLES.stream())
+          .toList();
+
   private final boolean localMode;
   private final Map<String, String> secrets;
   private final List<String> changes = new ArrayList<>();
@@ -57,7 +63,7 @@ public final class RealmProvisioner {
   public List<String> provision(boolean withDemoAccounts) {
     changes.clear();
     RealmResource realm = realm();
-    for (String role : allRoles()) {
+    for (String role : ALL_ROLES) {
       if (realm.roles().list().stream().noneMatch(r -> r.getName().equals(role))) {
         RoleRepresentation representation = new RoleRepresentation();
         representation.setName(role);
@@ -263,7 +269,7 @@ public final class RealmProvisioner {
       // held "operator" before it had a role of its own).
       List<RoleRepresentation> extra = new ArrayList<>();
       for (String role : held) {
-        if (allRoles().contains(role) && !spec.serviceAccountRealmRoles().contains(role)) {
+        if (ALL_ROLES.contains(role) && !spec.serviceAccountRealmRoles().contains(role)) {
           extra.add(realm.roles().get(role).toRepresentation());
         }
       }
@@ -290,13 +296,6 @@ public final class RealmProvisioner {
                 + spec.serviceAccountRealmRoles());
       }
     }
-  }
-
-  /** The realm roles this provisioner owns: people's and service accounts'. */
-  private static List<String> allRoles() {
-    List<String> roles = new ArrayList<>(RealmNames.ROLES);
-    roles.addAll(RealmNames.SERVICE_ROLES);
-    return roles;
   }
 
   private void grantRealmManagement(

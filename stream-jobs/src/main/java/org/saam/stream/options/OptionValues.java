@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import org.saam.common.config.Environment;
 import org.saam.common.config.LocalMode;
 
 /**
@@ -52,15 +53,11 @@ public final class OptionValues {
       }
       return value;
     }
-    String fromEnvironment = environment.get(variable);
-    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-      return fromEnvironment;
+    try {
+      return LocalMode.secret(environment, variable, localValue);
+    } catch (Environment.InvalidConfigException missing) {
+      throw new IllegalArgumentException("--" + key + " is not given and " + missing.getMessage());
     }
-    if (LocalMode.on(environment)) {
-      return localValue;
-    }
-    throw new IllegalArgumentException(
-        "--" + key + " is not given and " + LocalMode.missing(variable));
   }
 
   /** A whole number. */
