@@ -190,33 +190,44 @@ class FeatureViewsITCase {
 
     var elasticsearch =
         org.saam.common.elasticsearch.Elasticsearch.client(KeycloakTokens.elasticsearchUrl());
-    elasticsearch.indices().refresh(r -> r.index(org.saam.servicekit.audit.AuditLog.INDEX));
-    var found =
-        elasticsearch.search(
-            s ->
-                s.index(org.saam.servicekit.audit.AuditLog.INDEX)
-                    .size(1000)
-                    .sort(
-                        o ->
-                            o.field(
-                                f ->
-                                    f.field("ts")
-                                        .order(
-                                            co.elastic.clients.elasticsearch._types.SortOrder
-                                                .Desc)))
-                    .query(q -> q.term(t -> t.field("service.keyword").value("feature-views"))),
-            Map.class);
-    // Times are mapped as dates by Elasticsearch, so the record is picked here by its 'from'.
-    Map<?, ?> record =
-        found.hits().hits().stream()
-            .map(h -> (Map<?, ?>) h.source())
-            .filter(
-                r ->
-                    r.get("query") instanceof Map<?, ?> query
-                        && from.equals(query.get("from"))
-                        && LOCATION.equals(query.get("location_id")))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no audit record of the query"));
+    // The audit log writes in the background (it never holds up a request): wait for the record.
+    Map<?, ?> record = null;
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (record == null && System.nanoTime() < deadline) {
+      elasticsearch.indices().refresh(r -> r.index(org.saam.servicekit.audit.AuditLog.INDEX));
+      var found =
+          elasticsearch.search(
+              s ->
+                  s.index(org.saam.servicekit.audit.AuditLog.INDEX)
+                      .size(1000)
+                      .sort(
+                          o ->
+                              o.field(
+                                  f ->
+                                      f.field("ts")
+                                          .order(
+                                              co.elastic.clients.elasticsearch._types.SortOrder
+                                                  .Desc)))
+                      .query(q -> q.term(t -> t.field("service.keyword").value("feature-views"))),
+              Map.class);
+      // Times are mapped as dates by Elasticsearch, so the record is picked here by its 'from'.
+      record =
+          found.hits().hits().stream()
+              .map(h -> (Map<?, ?>) h.source())
+              .filter(
+                  r ->
+                      r.get("query") instanceof Map<?, ?> query
+                          && from.equals(query.get("from"))
+                          && LOCATION.equals(query.get("location_id")))
+              .findFirst()
+              .orElse(null);
+      if (record == null) {
+        Thread.sleep(200);
+      }
+    }
+    if (record == null) {
+      throw new AssertionError("no audit record of the query");
+    }
     assertThat(record.get("actor")).isEqualTo("data-scientist-demo");
     assertThat(((Map<?, ?>) record.get("query")).get("rows")).isEqualTo(12);
     assertThat(record.toString()).doesNotContain("samples").doesNotContain("value");

@@ -214,29 +214,37 @@ class ErasureITCase {
                             .query(q -> q.term(t -> t.field("user_id.keyword").value(id))))
                 .count())
         .isZero();
-    assertThat(
-            elasticsearch
-                .count(
-                    c ->
-                        c.index(AuditLog.INDEX)
-                            .query(
-                                q ->
-                                    q.bool(
-                                        b ->
-                                            b.must(
-                                                    m ->
-                                                        m.term(
-                                                            t ->
-                                                                t.field("type.keyword")
-                                                                    .value("erasure_receipt")))
-                                                .must(
-                                                    m ->
-                                                        m.term(
-                                                            t ->
-                                                                t.field("erasure_of.keyword")
-                                                                    .value(id))))))
-                .count())
-        .isEqualTo(1);
+    // The audit log writes in the background: wait (at most 30 s) for the receipt to arrive.
+    java.util.concurrent.Callable<Long> receipts =
+        () -> {
+          elasticsearch.indices().refresh(r -> r.index(AuditLog.INDEX));
+          return elasticsearch
+              .count(
+                  c ->
+                      c.index(AuditLog.INDEX)
+                          .query(
+                              q ->
+                                  q.bool(
+                                      b ->
+                                          b.must(
+                                                  m ->
+                                                      m.term(
+                                                          t ->
+                                                              t.field("type.keyword")
+                                                                  .value("erasure_receipt")))
+                                              .must(
+                                                  m ->
+                                                      m.term(
+                                                          t ->
+                                                              t.field("erasure_of.keyword")
+                                                                  .value(id))))))
+              .count();
+        };
+    long receiptDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (receipts.call() < 1 && System.nanoTime() < receiptDeadline) {
+      Thread.sleep(200);
+    }
+    assertThat(receipts.call()).isEqualTo(1);
 
     Reply again = service.send("DELETE", "/v1/users/" + id + "?erase=true", admin, null, null);
     assertThat(again.status()).isEqualTo(200);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -367,13 +368,18 @@ class PeopleApiITCase {
     service.get("/v1/users/" + id, admin);
 
     ElasticsearchClient elasticsearch = Elasticsearch.client(KeycloakTokens.elasticsearchUrl());
-    elasticsearch.indices().refresh(r -> r.index(AuditLog.INDEX));
-    var found =
-        elasticsearch.search(
-            s ->
-                s.index(AuditLog.INDEX)
-                    .query(q -> q.term(t -> t.field("target.keyword").value(id))),
-            Map.class);
+    // The audit log writes in the background (it never holds up a request): wait for both records.
+    co.elastic.clients.elasticsearch.core.SearchResponse<Map> found;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    do {
+      elasticsearch.indices().refresh(r -> r.index(AuditLog.INDEX));
+      found =
+          elasticsearch.search(
+              s ->
+                  s.index(AuditLog.INDEX)
+                      .query(q -> q.term(t -> t.field("target.keyword").value(id))),
+              Map.class);
+    } while (found.hits().hits().size() < 2 && System.nanoTime() < deadline && pause());
 
     assertThat(found.hits().hits()).hasSizeGreaterThanOrEqualTo(2);
     for (var hit : found.hits().hits()) {
@@ -382,5 +388,10 @@ class PeopleApiITCase {
       assertThat(record.get("outcome")).isEqualTo("success");
       assertThat(record.toString()).doesNotContain("Ana Novak").doesNotContain("1948");
     }
+  }
+
+  private static boolean pause() throws InterruptedException {
+    Thread.sleep(200);
+    return true;
   }
 }
