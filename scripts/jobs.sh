@@ -178,8 +178,35 @@ wait_job_running() {
 # three short nights planted, and the one sleep event it gives, read from Kafka as an app
 # backend would. Needs a pipeline whose event time has not passed the fortnight yet (a fresh one:
 # one source reads all homes, so a home's old data is late for a pipeline that has seen newer).
+# A token of the local demo account with the given role (admin, data-scientist, ...) and scope.
+demo_token() {
+  local role="$1" scope="$2"
+  curl -fsS -d grant_type=password -d client_id=saam-cli -d username="$role-demo" \
+    -d password="$role-demo-pass" -d scope="openid $scope" \
+    http://127.0.0.1:8180/realms/saam/protocol/openid-connect/token | jq -er .access_token ||
+    { err "no $role token from Keycloak (demo accounts exist only in local mode)"; return 1; }
+}
+
+# Creates a person in the user service who lives at a new location from 2026-01-01; prints the
+# person's id.
+new_resident() {
+  local location="$1" zone="$2" name="$3" token person
+  token=$(demo_token admin userapi) || return 1
+  person=$(curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "$(jq -cn --arg n "$name" --arg z "$zone" '{display_name: $n, time_zone: $z}')" \
+    http://127.0.0.1:8090/v1/users | jq -er .id) ||
+    { err "creating the person $name failed"; return 1; }
+  curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"location_id\":\"$location\"}" http://127.0.0.1:8090/v1/locations &&
+    curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"user_id\":\"$person\",\"valid_from\":\"2026-01-01T00:00:00Z\"}" \
+      "http://127.0.0.1:8090/v1/locations/$location/assignments" ||
+    { err "assigning $person to $location failed"; return 1; }
+  printf '%s\n' "$person"
+}
+
 demo_coaching() {
-  local prefix location truth zone token person start nights event
+  local prefix location truth zone person start nights event
   prefix="coach$(date +%s | tail -c 7)-"
   location="${prefix}0001"
   truth="$SAAM_STATE/simulations/coaching-demo.json"
@@ -190,19 +217,7 @@ demo_coaching() {
   java -jar "$(jar_of ingestion)" simulate --homes 1 --days 1 --seed 7 --location-prefix "$prefix" \
     --dry-run /dev/null --truth "$truth" >/dev/null || { err "simulating failed"; return 1; }
   zone=$(jq -r '.homes[0].time_zone' "$truth")
-  token=$(curl -fsS -d grant_type=password -d client_id=saam-cli -d username=admin-demo \
-    -d password=admin-demo-pass -d scope="openid userapi" \
-    http://127.0.0.1:8180/realms/saam/protocol/openid-connect/token | jq -r .access_token) ||
-    { err "no admin token from Keycloak"; return 1; }
-  person=$(curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"display_name\":\"Coaching demo\",\"time_zone\":\"$zone\"}" http://127.0.0.1:8090/v1/users | jq -r .id) ||
-    { err "creating the demo person failed"; return 1; }
-  curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"location_id\":\"$location\"}" http://127.0.0.1:8090/v1/locations &&
-    curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -d "{\"user_id\":\"$person\",\"valid_from\":\"2026-01-01T00:00:00Z\"}" \
-      "http://127.0.0.1:8090/v1/locations/$location/assignments" ||
-    { err "assigning the demo person failed"; return 1; }
+  person=$(new_resident "$location" "$zone" "Coaching demo") || return 1
   ok "person $person ($zone) lives at $location" >&2
   java -jar "$(jar_of ingestion)" simulate --homes 1 --days 14 --start "$start" --seed 7 \
     --location-prefix "$prefix" --plant-short-nights "$nights" --truth "$truth" >&2 ||

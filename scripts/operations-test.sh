@@ -12,6 +12,11 @@
 #
 # After each step every reading published so far is stored exactly once (count of distinct samples
 # equals the simulator's count).
+#
+# One home has a resident: its ten days are published in parts around the upgrade and the kills,
+# with three short nights in a row across them. At the end every night's sleep feature equals the
+# simulator's truth (a window open at a kill kept what it had), and Kafka holds the sleep event
+# exactly once (the rule's history of the earlier nights survived; nothing was sent twice).
 
 # A simulated day of a home of its own (a simulated day reaches into the evening before, so two
 # days of one home would share timestamps); prints the readings published.
@@ -20,6 +25,76 @@ ops_publish_day() {
   java -jar "$(jar_of ingestion)" simulate --homes 1 --days 1 --seed 5 --location-prefix "$prefix" \
     --start "$day" --truth "$SAAM_STATE/simulations/ops-$prefix$day.json" 2>&1 |
     sed -n 's/^published_readings=//p'
+}
+
+# The coached home: one simulation cut at fixed instants, so its parts send every batch once.
+OPS_COACHED=(--homes 1 --days 10 --start 2026-10-20 --seed 11
+  --plant-short-nights 2026-10-24,2026-10-25,2026-10-26)
+OPS_CUTS=(2026-10-25T00:00:00Z 2026-10-26T06:00:00Z 2026-10-27T06:00:00Z)
+OPS_SHORT_NIGHTS='["2026-10-24","2026-10-25","2026-10-26"]'
+
+# Publishes part N (1 to 4) of the coached home's ten days; prints the readings published.
+ops_publish_coached() {
+  local prefix="$1" part="$2" window=()
+  [ "$part" -gt 1 ] && window+=(--send-from "${OPS_CUTS[$((part - 2))]}")
+  [ "$part" -le ${#OPS_CUTS[@]} ] && window+=(--send-until "${OPS_CUTS[$((part - 1))]}")
+  java -jar "$(jar_of ingestion)" simulate "${OPS_COACHED[@]}" --location-prefix "$prefix" \
+    "${window[@]}" --truth "$SAAM_STATE/simulations/ops-coached.json" 2>&1 |
+    sed -n 's/^published_readings=//p'
+}
+
+# The coached home's resident, created and assigned before its first reading; prints the id.
+ops_coached_resident() {
+  local prefix="$1" truth="$SAAM_STATE/simulations/ops-coached.json" zone
+  mkdir -p "$SAAM_STATE/simulations"
+  java -jar "$(jar_of ingestion)" simulate "${OPS_COACHED[@]}" --location-prefix "$prefix" \
+    --dry-run /dev/null --truth "$truth" >/dev/null || { err "simulating the coached home failed"; return 1; }
+  zone=$(jq -er '.homes[0].time_zone' "$truth") || return 1
+  new_resident "${prefix}0001" "$zone" "Operations test resident"
+}
+
+# Every night of the coached home has its sleep feature, equal to the truth (read through
+# feature-views as a data scientist would); Kafka holds the person's sleep event once, with the
+# three planted nights as evidence, and no event id twice.
+ops_check_coached() {
+  local person="$1" truth="$SAAM_STATE/simulations/ops-coached.json" zone token rows mismatch
+  local start=$SECONDS dump events sleep repeated
+  zone=$(jq -r '.homes[0].time_zone' "$truth")
+  token=$(demo_token data-scientist sensorapi) || return 1
+  while :; do
+    rows=$(curl -fsS -H "Authorization: Bearer $token" --get \
+      --data-urlencode "user_id=$person" --data-urlencode source_id=feature.sleep.total_sleep_min \
+      --data-urlencode from=2026-10-18T00:00:00Z --data-urlencode to=2026-11-01T00:00:00Z \
+      --data-urlencode "tz=$zone" http://127.0.0.1:8091/v1/views/sleep/data) ||
+      { err "feature-views refused the sleep features of $person"; return 1; }
+    mismatch=$(jq -rn --slurpfile rows <(printf '%s\n' "$rows") --slurpfile truth "$truth" '
+      ($rows | map({key: .ts[0:10], value: .value}) | from_entries) as $got
+      | [$truth[0].homes[0].nights | to_entries[] | select(.value.total_sleep_min != null)
+         | select($got[.key] != .value.total_sleep_min)
+         | "\(.key): stored \($got[.key] // "none"), truth \(.value.total_sleep_min)"] | join("; ")')
+    [ -z "$mismatch" ] && break
+    if [ $((SECONDS - start)) -ge 60 ]; then
+      err "sleep features of the coached home differ from the truth: $mismatch"
+      return 1
+    fi
+    sleep 3
+  done
+  ok "coached home: every night's total sleep as simulated ($(jq -s length <<<"$rows") nights), though windows were open at the upgrade and each kill"
+
+  dump=$(mktemp)
+  java -jar "$(jar_of local-stack)" backup-topic --topic saam.coaching-events --out "$dump" \
+    >/dev/null 2>&1 || { rm -f "$dump"; err "reading topic saam.coaching-events failed"; return 1; }
+  events=$(jq -c --arg p "$person" 'select(.key == $p) | .value | fromjson
+    | {id: .event_id, rule: .rule_id, nights: [.evidence[].window_start[0:10]]}' "$dump")
+  rm -f "$dump"
+  sleep=$(jq -s -c '[.[] | select(.rule == "sleep.short_nights")]' <<<"$events")
+  repeated=$(jq -s -r 'group_by(.id) | map(select(length > 1) | .[0].id) | join(", ")' <<<"$events")
+  [ -z "$repeated" ] || { err "coaching events in Kafka more than once: $repeated"; return 1; }
+  [ "$(jq length <<<"$sleep")" = 1 ] ||
+    { err "Kafka holds $(jq length <<<"$sleep") sleep events of the coached person, not 1: $sleep"; return 1; }
+  [ "$(jq -c '.[0].nights' <<<"$sleep")" = "$OPS_SHORT_NIGHTS" ] ||
+    { err "the sleep event's evidence is $(jq -c '.[0].nights' <<<"$sleep"), not the planted nights $OPS_SHORT_NIGHTS"; return 1; }
+  ok "coached home: one sleep event in Kafka for the short nights $OPS_SHORT_NIGHTS, no event twice ($(jq -s length <<<"$events") events of the person)"
 }
 
 # Waits until the stored samples of the test's homes reach the expected count; fails naming both.
@@ -174,15 +249,20 @@ run_operations_test() {
 }
 
 ops_scenario() {
-  local base homes="" expected=0 published job_id savepoint publisher
+  local base homes="" expected=0 published job_id savepoint publisher coached resident
   base="ops$(date +%s | tail -c 7)"
+  coached="$base-p-"
 
   job_id=$(jobs_submit) || return 1
   ok "submitted $job_id"
+  resident=$(ops_coached_resident "$coached") || return 1
+  ok "person $resident lives at ${coached}0001"
   published=$(ops_publish_day "$base-a-" 2026-11-02) && [ -n "$published" ] || { err "publishing failed"; return 1; }
   expected=$((expected + published))
-  homes="$base-a-0001"
-  ops_wait_stored "$homes" "$expected" "first day" 180 || return 1
+  published=$(ops_publish_coached "$coached" 1) && [ -n "$published" ] || { err "publishing failed"; return 1; }
+  expected=$((expected + published))
+  homes="$base-a-0001,${coached}0001"
+  ops_wait_stored "$homes" "$expected" "first day, and the coached home until ${OPS_CUTS[0]}" 180 || return 1
   ops_check_metrics || return 1
   ops_check_console || return 1
 
@@ -193,16 +273,20 @@ ops_scenario() {
   job_id=$(jobs_upgrade "$PIPELINE_NAME") || { err "upgrade failed"; return 1; }
   published=$(ops_publish_day "$base-b-" 2026-11-03) && [ -n "$published" ] || { err "publishing failed"; return 1; }
   expected=$((expected + published))
+  published=$(ops_publish_coached "$coached" 2) && [ -n "$published" ] || { err "publishing failed"; return 1; }
+  expected=$((expected + published))
   homes="$homes,$base-b-0001"
   ops_wait_stored "$homes" "$expected" "second day, after the upgrade" 180 || return 1
 
-  ops_publish_day "$base-c-" 2026-11-04 >"$SAAM_STATE/simulations/ops-third-day.count" &
+  { ops_publish_day "$base-c-" 2026-11-04 && ops_publish_coached "$coached" 3; } \
+    >"$SAAM_STATE/simulations/ops-third-day.count" &
   publisher=$!
   sleep 1
   ops_kill flink-taskmanager || return 1
   wait "$publisher" || { err "publishing the third day failed"; return 1; }
-  published=$(cat "$SAAM_STATE/simulations/ops-third-day.count")
-  [ -n "$published" ] || { err "publishing the third day failed"; return 1; }
+  [ "$(grep -c '^[0-9][0-9]*$' "$SAAM_STATE/simulations/ops-third-day.count")" = 2 ] ||
+    { err "publishing the third day failed"; return 1; }
+  published=$(($(paste -sd+ "$SAAM_STATE/simulations/ops-third-day.count")))
   expected=$((expected + published))
   homes="$homes,$base-c-0001"
   stack_up flink >/dev/null || return 1
@@ -215,6 +299,8 @@ ops_scenario() {
   job_id=$(jobs_resume "$PIPELINE_NAME") || return 1
   ok "resumed as $job_id"
   published=$(ops_publish_day "$base-d-" 2026-11-05) && [ -n "$published" ] || { err "publishing failed"; return 1; }
+  expected=$((expected + published))
+  published=$(ops_publish_coached "$coached" 4) && [ -n "$published" ] || { err "publishing failed"; return 1; }
   expected=$((expected + published))
   homes="$homes,$base-d-0001"
   ops_wait_stored "$homes" "$expected" "fourth day, after the whole cluster was killed and resumed" 180 || return 1
@@ -247,6 +333,7 @@ ops_scenario() {
     day=$((day + 1))
   done
 
+  ops_check_coached "$resident" || return 1
   jobs_cancel "$PIPELINE_NAME" >/dev/null
   ok "operations test passed: $expected readings, each stored once"
 }

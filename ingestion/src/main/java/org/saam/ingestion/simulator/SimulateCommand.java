@@ -119,6 +119,18 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "where the ground truth goes (default: ${DEFAULT-VALUE})")
   Path truth;
 
+  @Option(
+      names = "--send-from",
+      description =
+          "send only the batches sent at or after this instant (ISO-8601); with --send-until, a"
+              + " part of the simulation: parts cut at the same instants send every batch once")
+  Instant sendFrom;
+
+  @Option(
+      names = "--send-until",
+      description = "send only the batches sent before this instant (ISO-8601)")
+  Instant sendUntil;
+
   @Option(names = "--dry-run", description = "write the payloads to this file, one a line, instead")
   Path dryRun;
 
@@ -127,6 +139,10 @@ public final class SimulateCommand implements Callable<Integer> {
     PrintStream out = System.out; // the progress line rewrites itself with \r on a terminal
     SimulationSettings settings = settings();
     Simulation simulation = new Simulation(settings);
+    if (sendFrom != null || sendUntil != null) {
+      simulation.onlySentBetween(
+          sendFrom == null ? Instant.MIN : sendFrom, sendUntil == null ? Instant.MAX : sendUntil);
+    }
     Simulation.Pacer pacer = pacer(simulation);
     long started = System.nanoTime();
 

@@ -63,6 +63,8 @@ public final class Simulation {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong messages = new AtomicLong();
   private volatile Instant currentMinute;
+  private Instant sendFrom = Instant.MIN;
+  private Instant sendUntil = Instant.MAX;
   private final Instant start;
   private final Instant end;
 
@@ -111,6 +113,23 @@ public final class Simulation {
     return settings;
   }
 
+  /**
+   * Sends only the batches a gateway sends in {@code [from, until)}; the others are simulated (the
+   * ground truth and the gateways' {@code seq} go on) but not handed to the sink, nor counted as
+   * sent. Runs of the same simulation cut at the same instants send every batch once, with {@code
+   * seq} continuing from one run to the next: one home's weeks published in parts, at moments of a
+   * test's choosing.
+   */
+  public Simulation onlySentBetween(Instant from, Instant until) {
+    if (!from.isBefore(until)) {
+      throw new IllegalArgumentException(
+          "the send window is empty: " + from + " is not before " + until);
+    }
+    this.sendFrom = from;
+    this.sendUntil = until;
+    return this;
+  }
+
   /** Runs the whole simulation, handing every message to {@code sink}. */
   public void run(MessageSink sink, Pacer pacer) throws InterruptedException {
     for (Instant minute = start; minute.isBefore(end); minute = minute.plusSeconds(60)) {
@@ -147,6 +166,13 @@ public final class Simulation {
     Household household = home.simulator.home();
     String location = household.locationId();
     long seq = ++home.seq;
+    if (sentAt.isBefore(sendFrom) || !sentAt.isBefore(sendUntil)) {
+      if (home.held != null) {
+        send(sink, home.held); // held back inside the window: it goes now
+        home.held = null;
+      }
+      return;
+    }
     for (Reading reading : chunk) {
       readingsPerSource.merge(reading.sourceId(), 1L, Long::sum);
     }

@@ -44,6 +44,44 @@ class SimulationTest {
   }
 
   @Test
+  void partsCutAtTheSameInstantsSendEveryBatchOnceInOrderAndCountOnlyWhatTheySend()
+      throws Exception {
+    Simulation whole = new Simulation(TWO_HOMES_TWO_DAYS);
+    List<Simulation.Message> all = run(whole);
+    java.time.Instant cut1 = java.time.Instant.parse("2026-11-09T06:03:00Z");
+    java.time.Instant cut2 = java.time.Instant.parse("2026-11-10T17:00:00Z");
+    List<Simulation.Message> joined = new ArrayList<>();
+    long readings = 0;
+    for (java.time.Instant[] part :
+        List.of(
+            new java.time.Instant[] {java.time.Instant.MIN, cut1},
+            new java.time.Instant[] {cut1, cut2},
+            new java.time.Instant[] {cut2, java.time.Instant.MAX})) {
+      Simulation simulation = new Simulation(TWO_HOMES_TWO_DAYS).onlySentBetween(part[0], part[1]);
+      List<Simulation.Message> sent = run(simulation);
+      assertThat(sent).as("part from %s", part[0]).isNotEmpty();
+      for (Simulation.Message message : sent) {
+        java.time.Instant sentAt = CODEC.decode(message.payload()).batch().sentAt();
+        // sentAt carries up to a second of jitter after the minute the batch was cut at
+        assertThat(sentAt.minusSeconds(1)).isBefore(part[1]);
+        assertThat(sentAt).isAfterOrEqualTo(part[0]);
+      }
+      joined.addAll(sent);
+      readings += simulation.readings();
+      assertThat(simulation.report().get("homes"))
+          .as("the ground truth is the whole simulation's")
+          .isEqualTo(whole.report().get("homes"));
+    }
+    assertThat(readings).isEqualTo(whole.readings());
+    assertThat(joined).hasSameSizeAs(all);
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(joined.get(i).payload()).isEqualTo(all.get(i).payload());
+    }
+    assertThatThrownBy(() -> new Simulation(TWO_HOMES_TWO_DAYS).onlySentBetween(cut2, cut1))
+        .hasMessageContaining("the send window is empty");
+  }
+
+  @Test
   void groundTruthAgreesWithTheReadingsSent() throws Exception {
     Simulation simulation = new Simulation(TWO_HOMES_TWO_DAYS);
     List<Simulation.Message> messages = run(simulation);

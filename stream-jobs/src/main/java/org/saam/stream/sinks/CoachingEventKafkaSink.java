@@ -19,6 +19,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,23 +84,13 @@ public final class CoachingEventKafkaSink
   @Override
   @SuppressWarnings("deprecation") // the abstract method of Sink in Flink 1.20
   public Writer createWriter(Sink.InitContext context) throws IOException {
-    return new Writer(
-        context
-            .metricGroup()
-            .addGroup(PipelineMetrics.GROUP)
-            .counter("coaching_events_skipped_total"),
-        List.of());
+    return new Writer(context.metricGroup().addGroup(PipelineMetrics.GROUP), List.of());
   }
 
   @Override
   public Writer restoreWriter(WriterInitContext context, Collection<Map<Integer, Long>> states)
       throws IOException {
-    return new Writer(
-        context
-            .metricGroup()
-            .addGroup(PipelineMetrics.GROUP)
-            .counter("coaching_events_skipped_total"),
-        states);
+    return new Writer(context.metricGroup().addGroup(PipelineMetrics.GROUP), states);
   }
 
   @Override
@@ -114,10 +106,13 @@ public final class CoachingEventKafkaSink
     private final List<TopicPartition> partitions;
     private final Set<String> alreadyInKafka;
     private final Counter skipped;
+    private final Counter sent;
     private volatile Exception sendFailure;
 
-    Writer(Counter skipped, Collection<Map<Integer, Long>> restored) throws IOException {
-      this.skipped = skipped;
+    Writer(MetricGroup metrics, Collection<Map<Integer, Long>> restored) throws IOException {
+      this.skipped = metrics.counter("coaching_events_skipped_total");
+      // Incremented on the producer's I/O thread when Kafka acknowledges an event.
+      this.sent = metrics.counter("coaching_events_sent_total", new ThreadSafeSimpleCounter());
       Properties producerProps = new Properties();
       producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
       producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -212,7 +207,9 @@ public final class CoachingEventKafkaSink
       producer.send(
           record,
           (metadata, error) -> {
-            if (error != null && sendFailure == null) {
+            if (error == null) {
+              sent.inc();
+            } else if (sendFailure == null) {
               sendFailure = error;
             }
           });

@@ -212,6 +212,7 @@ class SensorPipelineCoachingITCase {
         .append(
             kafkaEvents().stream()
                 .collect(Collectors.groupingBy(CoachingEvent::ruleId, Collectors.counting())));
+    text.append("\nkafka offsets (first held..end): ").append(topic.offsets());
     text.append("\npipeline metrics:").append(JobMetrics.describe(cluster, job.getJobID()));
     return text.toString();
   }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,9 +65,30 @@ class CoachingEventKafkaSinkITCase {
         .toList();
   }
 
+  /** The counters a writer registers, kept to be read back. */
+  private static final class Counters extends UnregisteredMetricsGroup {
+    private final Map<String, Counter> byName = new HashMap<>();
+
+    @Override
+    public <C extends Counter> C counter(String name, C counter) {
+      byName.put(name, counter);
+      return counter;
+    }
+
+    @Override
+    public Counter counter(String name) {
+      return counter(name, new SimpleCounter());
+    }
+
+    long count(String name) {
+      return byName.get(name).getCount();
+    }
+  }
+
   @Test
   void aWriterRestoredFromACheckpointSkipsWhatItAlreadyWroteAndWritesTheRest() throws Exception {
-    CoachingEventKafkaSink.Writer writer = sink.new Writer(new SimpleCounter(), List.of());
+    Counters before = new Counters();
+    CoachingEventKafkaSink.Writer writer = sink.new Writer(before, List.of());
     writer.write(event(1), null);
     writer.write(event(2), null);
     writer.flush(false);
@@ -74,9 +98,10 @@ class CoachingEventKafkaSinkITCase {
     writer.write(event(4), null);
     writer.flush(false);
     writer.close();
+    assertThat(before.count("coaching_events_sent_total")).isEqualTo(4);
 
-    SimpleCounter skipped = new SimpleCounter();
-    CoachingEventKafkaSink.Writer restored = sink.new Writer(skipped, checkpoint);
+    Counters after = new Counters();
+    CoachingEventKafkaSink.Writer restored = sink.new Writer(after, checkpoint);
     // The replay from the checkpoint: 3 and 4 again, then new events.
     for (int n = 3; n <= 6; n++) {
       restored.write(event(n), null);
@@ -88,7 +113,8 @@ class CoachingEventKafkaSinkITCase {
     assertThat(ids(records))
         .containsExactlyInAnyOrder(
             "event-1", "event-2", "event-3", "event-4", "event-5", "event-6");
-    assertThat(skipped.getCount()).isEqualTo(2);
+    assertThat(after.count("coaching_events_skipped_total")).isEqualTo(2);
+    assertThat(after.count("coaching_events_sent_total")).isEqualTo(2);
     // Keyed by person: one person's events share a partition, in order.
     for (ConsumerRecord<String, byte[]> record : records) {
       String json = new String(record.value(), StandardCharsets.UTF_8);
@@ -101,7 +127,7 @@ class CoachingEventKafkaSinkITCase {
     CoachingEventKafkaSink missing =
         new CoachingEventKafkaSink(
             LocalStackEndpoints.kafkaBootstrap(), "no-such-" + UUID.randomUUID());
-    assertThatThrownBy(() -> missing.new Writer(new SimpleCounter(), List.of()))
+    assertThatThrownBy(() -> missing.new Writer(new Counters(), List.of()))
         .hasMessageContaining("does not exist")
         .hasMessageContaining("create it first");
   }

@@ -28,11 +28,20 @@ public final class KafkaTopic implements AutoCloseable {
     return Admin.create(Map.of("bootstrap.servers", LocalStackEndpoints.kafkaBootstrap()));
   }
 
-  /** Creates {@code it-coaching-<random>} with three partitions. */
+  /**
+   * Creates {@code it-coaching-<random>} with three partitions, kept forever. Records carry the
+   * event's time, and tests replay simulated weeks in the past: under the broker's default
+   * retention (7 days) a retention check, every 5 minutes, would delete them in the middle of a
+   * test.
+   */
   public static KafkaTopic fresh() throws Exception {
     String name = "it-coaching-" + UUID.randomUUID();
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
+      admin
+          .createTopics(
+              List.of(new NewTopic(name, 3, (short) 1).configs(Map.of("retention.ms", "-1"))))
+          .all()
+          .get();
     }
     return new KafkaTopic(name);
   }
@@ -61,6 +70,32 @@ public final class KafkaTopic implements AutoCloseable {
       }
     }
     return records;
+  }
+
+  /** Per partition, the first offset still held and the end offset, as {@code p:first..end}. */
+  public String offsets() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackEndpoints.kafkaBootstrap());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(name)
+          .forEach(p -> partitions.add(new TopicPartition(name, p.partition())));
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      StringBuilder text = new StringBuilder();
+      for (TopicPartition p : partitions) {
+        text.append(' ')
+            .append(p.partition())
+            .append(':')
+            .append(begin.get(p))
+            .append("..")
+            .append(end.get(p));
+      }
+      return text.toString().trim();
+    }
   }
 
   @Override
