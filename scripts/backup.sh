@@ -24,6 +24,14 @@ require_running() {
   [ ${#down[@]} -eq 0 ] || die "$what: ${down[*]} not running (./saam up ${down[*]})"
 }
 
+# Exact rows per table of saam_users, as a JSON object (not the statistics' estimates).
+pg_row_counts() {
+  env PGPASSWORD="$SAAM_PG_PASSWORD" psql -h 127.0.0.1 -p 5432 -U postgres -d saam_users -qtA -c \
+    "select coalesce(json_object_agg(table_name, (xpath('/row/c/text()', query_to_xml(
+       format('select count(*) as c from %I.%I', table_schema, table_name), false, true, '')))[1]::text::bigint), '{}')
+     from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'"
+}
+
 es_call() {
   local method="$1" path="$2" body="${3:-}"
   if [ -n "$body" ]; then
@@ -123,8 +131,7 @@ backup_stack() {
 
   env PGPASSWORD="$SAAM_PG_PASSWORD" "$(pg_bin pg_dump)" -h 127.0.0.1 -p 5432 -U postgres -Fc \
     -f "$dir/postgres/saam_users.dump" saam_users || die "backup: pg_dump failed"
-  postgres=$(env PGPASSWORD="$SAAM_PG_PASSWORD" psql -h 127.0.0.1 -p 5432 -U postgres -d saam_users -qtA -c \
-    "select json_object_agg(relname, n_live_tup) from pg_stat_user_tables")
+  postgres=$(pg_row_counts)
   ok "PostgreSQL: saam_users.dump ($(du -h "$dir/postgres/saam_users.dump" | cut -f1))"
 
   keycloak_offline export "$dir/keycloak" --realm saam --users realm_file

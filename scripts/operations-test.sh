@@ -4,7 +4,7 @@
 #   submit -> a day of one home stored -> savepoint -> upgrade to a rebuilt jar -> a second day
 #   -> kill -9 of the TaskManager while a third day is published, ./saam up flink
 #   -> kill -9 of JobManager and TaskManager, ./saam up flink, ./saam jobs resume -> a fourth day
-#   -> jobs stop, ./saam backup, MongoDB loses everything, ./saam restore, jobs resume -> a fifth day
+#   -> jobs stop, ./saam backup, every store wiped, ./saam restore, jobs resume -> a fifth day
 #   -> kill -9 of Redis, then of the user service, each while a day is published, ./saam up it
 #
 # After the first day every target of the local Prometheus must answer and the pipeline's own
@@ -194,33 +194,84 @@ ops_check_console() {
   done
 }
 
-# Stops the pipeline with a savepoint, backs the stack up, loses every MongoDB document (the
-# memory backend starts empty), restores, and checks the stores hold what the backup says.
+# Stops the pipeline with a savepoint, backs the stack up, wipes every store (MongoDB starts empty,
+# PostgreSQL's tables are truncated, the realm's accounts deleted, the saam-* indices deleted, the
+# coaching topic emptied), restores, and checks every store holds what the backup's manifest says.
 ops_backup_restore() {
-  local backup="$SAAM_STATE/backups/ops-$1" before after
+  local backup="$SAAM_STATE/backups/ops-$1" before after manifest events empty
   jobs_stop "$PIPELINE_NAME" >/dev/null || { err "stop with a savepoint failed"; return 1; }
   before=$(java -jar "$(jar_of local-stack)" count-samples --locations "$homes")
+  events=$(ops_es_count saam-coaching-events)
   backup_stack "$backup" >/dev/null || return 1
-  ok "backup $backup: $(jq -c '{mongo: .mongo.documents, keycloak_users: .keycloak.users, kafka: .kafka.records, elasticsearch: .elasticsearch.indices}' "$backup/MANIFEST.json")"
+  manifest="$backup/MANIFEST.json"
+  ok "backup $backup: $(jq -c '{mongo: .mongo.documents, postgres: .postgres.rows, keycloak_users: .keycloak.users, kafka: .kafka.records, elasticsearch: .elasticsearch.indices}' "$manifest")"
+
   stack_down mongo >/dev/null
   stack_up mongo >/dev/null
   after=$(java -jar "$(jar_of local-stack)" count-samples --locations "$homes")
   [ "$after" -eq 0 ] || { err "MongoDB restarted with $after samples; the test needs it empty"; return 1; }
-  ok "MongoDB restarted empty ($before samples lost)"
+  env PGPASSWORD="$SAAM_PG_PASSWORD" psql -h 127.0.0.1 -p 5432 -U postgres -d saam_users -qtA \
+    -c "truncate assignments, locations, users, erasures cascade" >/dev/null ||
+    { err "truncating PostgreSQL's tables failed"; return 1; }
+  ops_delete_realm_users || return 1
+  es_call DELETE "/$(jq -r '.elasticsearch.indices | join(",")' "$manifest")?ignore_unavailable=true" >/dev/null
+  empty=$(mktemp)
+  java -jar "$(jar_of local-stack)" restore-topic --topic "$BACKUP_TOPIC" --replace --from "$empty" \
+    >/dev/null 2>&1 || { rm -f "$empty"; err "emptying topic $BACKUP_TOPIC failed"; return 1; }
+  rm -f "$empty"
+  ok "wiped: MongoDB restarted empty ($before samples lost), PostgreSQL truncated ($(pg_row_counts)), realm saam has $(ops_realm_users) accounts, indices deleted, $BACKUP_TOPIC emptied"
+
   restore_stack "$backup" >/dev/null || return 1
   after=$(java -jar "$(jar_of local-stack)" count-samples --locations "$homes")
   [ "$after" -eq "$before" ] || { err "after the restore $after samples, before the backup $before"; return 1; }
-  [ "$(ops_realm_users)" = "$(jq -r .keycloak.users "$backup/MANIFEST.json")" ] ||
-    { err "after the restore realm saam has $(ops_realm_users) users, the backup $(jq -r .keycloak.users "$backup/MANIFEST.json")"; return 1; }
-  ok "restored: $after samples, $(ops_realm_users) accounts of realm saam, as in the backup"
+  [ "$(pg_row_counts | jq -S -c 'del(.flyway_schema_history)')" = "$(jq -S -c '.postgres.rows | del(.flyway_schema_history)' "$manifest")" ] ||
+    { err "after the restore PostgreSQL holds $(pg_row_counts), the backup $(jq -c .postgres.rows "$manifest")"; return 1; }
+  [ "$(ops_realm_users)" = "$(jq -r .keycloak.users "$manifest")" ] ||
+    { err "after the restore realm saam has $(ops_realm_users) users, the backup $(jq -r .keycloak.users "$manifest")"; return 1; }
+  [ "$(ops_es_count saam-coaching-events)" = "$events" ] ||
+    { err "after the restore saam-coaching-events holds $(ops_es_count saam-coaching-events) events, before the backup $events"; return 1; }
+  [ "$(ops_topic_records)" = "$(jq -r .kafka.records "$manifest")" ] ||
+    { err "after the restore $BACKUP_TOPIC holds $(ops_topic_records) records, the backup $(jq -r .kafka.records "$manifest")"; return 1; }
+  ok "restored: $after samples, PostgreSQL rows $(pg_row_counts | jq -c 'del(.flyway_schema_history)'), $(ops_realm_users) accounts, $events coaching events indexed, $(ops_topic_records) in Kafka, as in the backup"
+}
+
+# Documents of an Elasticsearch index (0 when it does not exist).
+ops_es_count() {
+  es_call POST "/$1/_refresh?ignore_unavailable=true" >/dev/null
+  es_call GET "/$1/_count?ignore_unavailable=true" | jq -r '.count // 0'
+}
+
+# Records held by the coaching topic.
+ops_topic_records() {
+  local dump count
+  dump=$(mktemp)
+  count=$(java -jar "$(jar_of local-stack)" backup-topic --topic "$BACKUP_TOPIC" --out "$dump" 2>/dev/null)
+  rm -f "$dump"
+  printf '%s\n' "${count:-unknown}"
+}
+
+# Admin API token of Keycloak's master realm.
+ops_keycloak_admin_token() {
+  curl -fsS -d grant_type=password -d client_id=admin-cli \
+    --data-urlencode "username=$SAAM_KEYCLOAK_ADMIN" --data-urlencode "password=$SAAM_KEYCLOAK_ADMIN_PASSWORD" \
+    http://127.0.0.1:8180/realms/master/protocol/openid-connect/token | jq -r .access_token
+}
+
+# Deletes every account of realm saam except the clients' service accounts.
+ops_delete_realm_users() {
+  local token id
+  token=$(ops_keycloak_admin_token)
+  for id in $(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:8180/admin/realms/saam/users?max=1000" |
+    jq -r '.[] | select(.username | startswith("service-account-") | not) | .id'); do
+    curl -fsS -X DELETE -H "Authorization: Bearer $token" "http://127.0.0.1:8180/admin/realms/saam/users/$id" ||
+      { err "deleting account $id of realm saam failed"; return 1; }
+  done
 }
 
 # Accounts of realm saam, through Keycloak's admin API.
 ops_realm_users() {
   local token
-  token=$(curl -fsS -d grant_type=password -d client_id=admin-cli \
-    --data-urlencode "username=$SAAM_KEYCLOAK_ADMIN" --data-urlencode "password=$SAAM_KEYCLOAK_ADMIN_PASSWORD" \
-    http://127.0.0.1:8180/realms/master/protocol/openid-connect/token | jq -r .access_token)
+  token=$(ops_keycloak_admin_token)
   curl -fsS -H "Authorization: Bearer $token" http://127.0.0.1:8180/admin/realms/saam/users/count
 }
 
@@ -311,7 +362,7 @@ ops_scenario() {
   published=$(ops_publish_day "$base-e-" 2026-11-06) && [ -n "$published" ] || { err "publishing failed"; return 1; }
   expected=$((expected + published))
   homes="$homes,$base-e-0001"
-  ops_wait_stored "$homes" "$expected" "fifth day, after MongoDB lost everything and was restored" 180 || return 1
+  ops_wait_stored "$homes" "$expected" "fifth day, after every store was wiped and restored" 180 || return 1
 
   # The job's own dependencies die while a day is published: Redis (the assignment cache and the
   # invalidation channel), then the user service. Each is started again; nothing may be lost.
