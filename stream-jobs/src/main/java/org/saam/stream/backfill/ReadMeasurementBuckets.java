@@ -16,6 +16,7 @@ import org.bson.conversions.Bson;
 import org.saam.common.store.MeasurementBuckets;
 import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.sinks.MongoDriverRelease;
 
 /**
  * Reads the {@code measurements} buckets of one UTC hour (of one location, if asked) and emits
@@ -44,6 +45,7 @@ public final class ReadMeasurementBuckets extends RichFlatMapFunction<Long, Meas
 
   @Override
   public void open(Configuration parameters) {
+    MongoDriverRelease.registerOn(getRuntimeContext());
     client = MongoClients.create(mongoUri);
     measurements = client.getDatabase(database).getCollection(MeasurementBuckets.COLLECTION);
     samplesRead = getRuntimeContext().getMetricGroup().counter("samplesRead");

@@ -36,6 +36,7 @@ public final class MeasurementBucketWrite implements MongoSerializationSchema<Me
     // The writer's own group, not initContext.getMetricGroup(): Flink nests the latter in a "user"
     // group, which would put these two metrics under other names than the rest of saam_*.
     var operator = sinkContext.getInitContext().metricGroup();
+    MongoDriverRelease.registerOn(sinkContext.getInitContext().getUserCodeClassLoader());
     stored = PipelineMetrics.readingsStored(operator);
     lag = PipelineMetrics.endToEndLag(operator);
   }

@@ -3,6 +3,8 @@ package org.saam.stream.sinks;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.mongodb.sink.config.MongoWriteOptions;
 import org.apache.flink.connector.mongodb.sink.writer.context.MongoSinkContext;
 import org.apache.flink.connector.mongodb.sink.writer.serializer.MongoSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
@@ -21,6 +23,14 @@ public final class ReplaceByIdWrite<T> implements MongoSerializationSchema<T> {
 
   public ReplaceByIdWrite(SerializableFunction<T, BsonDocument> document) {
     this.document = document;
+  }
+
+  @Override
+  public void open(
+      SerializationSchema.InitializationContext initContext,
+      MongoSinkContext sinkContext,
+      MongoWriteOptions options) {
+    MongoDriverRelease.registerOn(sinkContext.getInitContext().getUserCodeClassLoader());
   }
 
   @Override
