@@ -232,6 +232,7 @@ build_artifacts() {
 jar_of() {
   case "$1" in
     local-stack) printf '%s\n' "$SAAM_ROOT/local-stack/target/saam-local-stack-$SAAM_VERSION-cli.jar" ;;
+    benchmarks) printf '%s\n' "$SAAM_ROOT/benchmarks/target/saam-benchmarks-$SAAM_VERSION-cli.jar" ;;
     coaching-consumer) printf '%s\n' "$SAAM_ROOT/examples/coaching-consumer/target/saam-coaching-consumer-$SAAM_VERSION-cli.jar" ;;
     ingestion) printf '%s\n' "$SAAM_ROOT/ingestion/target/saam-ingestion-$SAAM_VERSION-cli.jar" ;;
     stream-jobs) printf '%s\n' "$SAAM_ROOT/stream-jobs/target/saam-stream-jobs-$SAAM_VERSION-job.jar" ;;

@@ -291,6 +291,7 @@ run_tests() {
   if [ $rc -eq 0 ]; then
     for c in flink feature-views prometheus; do component_running "$c" || started+=("$c"); done
     run_operations_test || rc=1
+    [ $rc -ne 0 ] || run_bench_smoke || rc=1
   fi
   if [ ${#started[@]} -gt 0 ]; then
     step "stopping what the test run started: ${started[*]}"

@@ -1,0 +1,92 @@
+# Benchmarks on the local stack (module benchmarks/, results in benchmarks/RESULTS.md). Sourced by
+# ./saam.
+
+run_bench() {
+  local name="${1:-}"
+  [ $# -gt 0 ] && shift
+  case "$name" in
+    e2e) bench_e2e "$@" ;;
+    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] (./saam bench e2e --help)" ;;
+  esac
+}
+
+# Every component of the stack runs, as in production on one machine; the pipeline runs with the
+# given job arguments (submitted for the run and cancelled after it) or is the one already running.
+bench_e2e() {
+  local args=() job_args=() given=0 submitted="" component pid processes=() out stamp config rc=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --job-args)
+        [ $# -ge 2 ] || die "--job-args needs a value, for example --job-args '--rabbitmq.prefetch 5000'"
+        read -r -a job_args <<<"$2"
+        given=1
+        shift 2 ;;
+      --help | -h)
+        ensure_built benchmarks
+        java -jar "$(jar_of benchmarks)" e2e --help
+        say "  --job-args 'ARGS'  submit sensor-pipeline with these arguments for the run (none may be running)"
+        return 0 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  ensure_built benchmarks ingestion stream-jobs
+  stack_up >/dev/null
+  java -jar "$(jar_of ingestion)" topology >>"$SAAM_LOGS/rabbitmq.log" 2>&1 ||
+    die "declaring the broker topology failed: see $SAAM_LOGS/rabbitmq.log"
+  if [ -n "$(active_job_ids "$PIPELINE_NAME")" ]; then
+    [ $given = 0 ] || die "$PIPELINE_NAME runs already; --job-args needs it stopped (./saam jobs stop $PIPELINE_NAME)"
+    config=$(tr '\n' ' ' <"$(job_home "$PIPELINE_NAME")/deployed.args" 2>/dev/null || true)
+  else
+    submitted=$(jobs_submit "${job_args[@]}") || die "submitting $PIPELINE_NAME failed"
+    config="${job_args[*]}"
+  fi
+  config="parallelism ${SAAM_JOB_PARALLELISM:-2}; ${config:-defaults}"
+  for component in rabbitmq.beam mongo flink-jobmanager flink-taskmanager kafka redis user-service \
+    elasticsearch keycloak postgres; do
+    pid=$(recorded_pid "$component") && processes+=(--process "${component%.beam}=$pid")
+  done
+  bench_wait_queue_empty || return 1
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/e2e-$stamp.json"
+  step "e2e benchmark ($config)"
+  java -jar "$(jar_of benchmarks)" e2e "${args[@]}" "${processes[@]}" --config "$config" \
+    --out "$out" --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}" || rc=$?
+  if [ -n "$submitted" ]; then
+    jobs_cancel "$PIPELINE_NAME" >/dev/null || err "cancelling the benchmark's $PIPELINE_NAME failed"
+  fi
+  return $rc
+}
+
+# The test run keeps the benchmarks from rotting: each runs briefly at a tiny size, and must finish
+# with no reading lost. Speed is not judged here (RESULTS.md records measured runs).
+run_bench_smoke() {
+  step "benchmarks, briefly (no speed asserted)"
+  # (started is run_tests's list of what the run started and stops again)
+  for c in "${ALL_COMPONENTS[@]}"; do component_running "$c" || started+=("$c"); done
+  SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
+    bench_e2e --rate 500 --duration 5 --drain-timeout 120 || { err "the e2e benchmark failed"; return 1; }
+  ok "e2e benchmark ran: $(jq -c '{published, stored, loss, latency_ms}' "$(ls -t "$SAAM_LOGS"/bench/e2e-*.json | head -1)")"
+}
+
+# Messages in the readings queue (ready and unacknowledged).
+readings_queue_depth() {
+  curl -fsS -u "$SAAM_RABBITMQ_USER:$SAAM_RABBITMQ_PASSWORD" \
+    "http://127.0.0.1:15672/api/queues/%2F/saam.readings" | jq -r '.messages // 0'
+}
+
+# A run measures only its own load: what an earlier run (or anything else) left in the readings
+# queue is drained by the pipeline first, for at most 5 minutes.
+bench_wait_queue_empty() {
+  local start=$SECONDS depth
+  while :; do
+    depth=$(readings_queue_depth) || { err "cannot read the depth of saam.readings"; return 1; }
+    [ "$depth" -eq 0 ] && { [ $((SECONDS - start)) -eq 0 ] || printf '\n' >&2; return 0; }
+    if [ $((SECONDS - start)) -ge 300 ]; then
+      printf '\n' >&2
+      err "saam.readings still holds $depth messages after 5 minutes; a benchmark needs it empty (is $PIPELINE_NAME running? ./saam jobs list)"
+      return 1
+    fi
+    printf '\r  waiting for saam.readings to drain before the run: %s messages ' "$depth" >&2
+    sleep 2
+  done
+}
