@@ -40,7 +40,7 @@ bench_e2e() {
     submitted=$(jobs_submit "${job_args[@]}") || die "submitting $PIPELINE_NAME failed"
     config="${job_args[*]}"
   fi
-  config="parallelism ${SAAM_JOB_PARALLELISM:-2}; ${config:-defaults}"
+  config="commit $(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$SAAM_ROOT" diff --quiet HEAD -- . ':!benchmarks/RESULTS.md' ':!benchmarks/results' 2>/dev/null || echo '+uncommitted'); parallelism ${SAAM_JOB_PARALLELISM:-2}; ${config:-defaults}"
   for component in rabbitmq.beam mongo flink-jobmanager flink-taskmanager kafka redis user-service \
     elasticsearch keycloak postgres; do
     pid=$(recorded_pid "$component") && processes+=(--process "${component%.beam}=$pid")

@@ -72,22 +72,69 @@ public final class MeasurementBuckets {
       String device,
       long tsMillis,
       double value) {
-    long hourStart = hourStart(tsMillis);
+    return bucketUpsert(
+        locationId,
+        userId,
+        sourceId,
+        device,
+        hourStart(tsMillis),
+        new long[] {tsMillis},
+        new double[] {value});
+  }
+
+  /**
+   * The idempotent upsert of several samples of one bucket: one write sets every {@code
+   * samples.<epoch ms>} and keeps {@code min} and {@code max}; the document it leaves is the one
+   * the samples' single upserts leave, in any order (a repeated timestamp keeps the later value, as
+   * repeated single upserts do).
+   *
+   * @throws IllegalArgumentException when the arrays differ in length, are empty, or a sample lies
+   *     outside the hour starting at {@code hourStartMillis}
+   */
+  public static SampleUpsert bucketUpsert(
+      String locationId,
+      String userId,
+      String sourceId,
+      String device,
+      long hourStartMillis,
+      long[] tsMillis,
+      double[] values) {
+    if (tsMillis.length != values.length || tsMillis.length == 0) {
+      throw new IllegalArgumentException(
+          "a bucket upsert needs as many values as timestamps, at least one: "
+              + tsMillis.length
+              + " timestamps, "
+              + values.length
+              + " values");
+    }
     BsonDocument set =
         new BsonDocument()
             .append(LOCATION_ID, new BsonString(locationId))
             .append(USER_ID, userId == null ? BsonNull.VALUE : new BsonString(userId))
             .append(SOURCE_ID, new BsonString(sourceId))
             .append(DEVICE, new BsonString(device))
-            .append(HOUR, new BsonDateTime(hourStart))
-            .append(SAMPLES + "." + tsMillis, new BsonDouble(value));
+            .append(HOUR, new BsonDateTime(hourStartMillis));
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < tsMillis.length; i++) {
+      if (hourStart(tsMillis[i]) != hourStartMillis) {
+        throw new IllegalArgumentException(
+            "sample at "
+                + tsMillis[i]
+                + " lies outside the bucket's hour starting at "
+                + hourStartMillis);
+      }
+      set.append(SAMPLES + "." + tsMillis[i], new BsonDouble(values[i]));
+      min = Math.min(min, values[i]);
+      max = Math.max(max, values[i]);
+    }
     BsonDocument update =
         new BsonDocument()
             .append("$set", set)
-            .append("$min", new BsonDocument(MIN, new BsonDouble(value)))
-            .append("$max", new BsonDocument(MAX, new BsonDouble(value)));
+            .append("$min", new BsonDocument(MIN, new BsonDouble(min)))
+            .append("$max", new BsonDocument(MAX, new BsonDouble(max)));
     return new SampleUpsert(
-        new BsonDocument("_id", new BsonString(id(locationId, sourceId, hourStart, userId))),
+        new BsonDocument("_id", new BsonString(id(locationId, sourceId, hourStartMillis, userId))),
         update);
   }
 

@@ -58,7 +58,7 @@ public record SourceOptions(
                   + " checkpoints, so throughput is at most prefetch per checkpoint interval"),
           new Option(
               CHECKPOINT_INTERVAL,
-              "5000",
+              "1000",
               "checkpoint interval; also the delay of acknowledgements"));
 
   public SourceOptions {
@@ -90,6 +90,6 @@ public record SourceOptions(
         values.text(PASSWORD, PASSWORD_VARIABLE, null),
         values.text(QUEUE, Topics.READINGS_QUEUE),
         values.integer(PREFETCH, 1000),
-        values.millis(CHECKPOINT_INTERVAL, Duration.ofSeconds(5)));
+        values.millis(CHECKPOINT_INTERVAL, Duration.ofSeconds(1)));
   }
 }

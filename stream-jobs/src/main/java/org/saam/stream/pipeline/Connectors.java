@@ -20,7 +20,7 @@ import org.saam.common.store.QuarantineEntry;
 import org.saam.stream.coaching.CoachingRules;
 import org.saam.stream.people.AssignmentDirectory;
 import org.saam.stream.people.RedisUserServiceDirectory;
-import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.BucketSamples;
 import org.saam.stream.records.RawMessage;
 import org.saam.stream.sinks.CoachingEventIndex;
 import org.saam.stream.sinks.CoachingEventKafkaSink;
@@ -58,8 +58,8 @@ public final class Connectors {
         new RawMessageDeserializer());
   }
 
-  /** The real measurements sink: idempotent bucket upserts. */
-  public static Sink<MeasuredReading> measurementSink(SensorPipelineOptions options) {
+  /** The real measurements sink: idempotent bucket upserts, one per group of readings. */
+  public static Sink<BucketSamples> measurementSink(SensorPipelineOptions options) {
     return mongoSink(
         options,
         MeasurementBuckets.COLLECTION,

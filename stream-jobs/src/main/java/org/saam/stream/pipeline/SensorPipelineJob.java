@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -18,11 +19,14 @@ import org.saam.common.store.LocationCompleteness;
 import org.saam.common.store.QuarantineEntry;
 import org.saam.stream.coaching.CoachingRules;
 import org.saam.stream.functions.CoachingRulesFunction;
+import org.saam.stream.functions.GroupSamplesPerBucket;
 import org.saam.stream.functions.JoinFailureRouter;
 import org.saam.stream.functions.ReadingBatchParser;
 import org.saam.stream.functions.SeqGapTracker;
 import org.saam.stream.functions.SourceRateLimit;
+import org.saam.stream.options.SinkOptions;
 import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.records.BucketSamples;
 import org.saam.stream.records.CoachingEventRecord;
 import org.saam.stream.records.MeasuredReading;
 import org.saam.stream.records.RawMessage;
@@ -54,7 +58,7 @@ public final class SensorPipelineJob {
   public static final String NAME = "sensor-pipeline";
 
   private final SourceFunction<RawMessage> source;
-  private final Sink<MeasuredReading> measurements;
+  private final Sink<BucketSamples> measurements;
   private final Sink<QuarantineEntry> quarantine;
   private final Sink<LocationCompleteness> completeness;
   private final Sink<FeatureRecord> features;
@@ -93,7 +97,7 @@ public final class SensorPipelineJob {
    */
   public SensorPipelineJob(
       SourceFunction<RawMessage> source,
-      Sink<MeasuredReading> measurements,
+      Sink<BucketSamples> measurements,
       Sink<QuarantineEntry> quarantine,
       Sink<LocationCompleteness> completeness,
       Sink<FeatureRecord> features,
@@ -149,7 +153,16 @@ public final class SensorPipelineJob {
     SingleOutputStreamOperator<MeasuredReading> attributed =
         SharedStages.joinPerson(timed, assignments, options);
 
-    attributed.sinkTo(measurements).name("write measurements").uid("write-measurements");
+    attributed
+        .transform(
+            "group samples per bucket",
+            TypeInformation.of(BucketSamples.class),
+            new GroupSamplesPerBucket(
+                options.sinks().groupMaxReadings(), SinkOptions.GROUP_FLUSH_INTERVAL_MS))
+        .uid("group-samples-per-bucket")
+        .sinkTo(measurements)
+        .name("write measurements")
+        .uid("write-measurements");
 
     DataStream<FeatureRecord> personFeatures =
         SharedStages.computeFeatures(attributed, options, true);

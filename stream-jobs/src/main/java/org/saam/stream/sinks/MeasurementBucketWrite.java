@@ -11,18 +11,19 @@ import org.apache.flink.metrics.Counter;
 import org.bson.BsonDocument;
 import org.saam.common.store.MeasurementBuckets;
 import org.saam.stream.metrics.PipelineMetrics;
-import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.BucketSamples;
 
 /**
- * Writes a reading into its hourly bucket of the {@code measurements} collection with the upsert of
- * {@link MeasurementBuckets#sampleUpsert}: applying it twice leaves the same document, so replays
- * after a failure change nothing.
+ * Writes a group of readings into their hourly bucket of the {@code measurements} collection with
+ * one upsert ({@link MeasurementBuckets#bucketUpsert}): applying it twice leaves the same document,
+ * so replays after a failure change nothing.
  *
  * <p>Metrics ({@link PipelineMetrics}): {@code saam_readings_stored_total} and the end-to-end lag
- * histogram {@code saam_e2e_lag_seconds} (wall clock minus reading time as the reading is handed to
- * the writer; the writer stores it at its next flush, at the latest at the next checkpoint).
+ * histogram {@code saam_e2e_lag_seconds} (wall clock minus reading time as the group is handed to
+ * the writer, per reading; the writer stores it at its next flush, at the latest at the next
+ * checkpoint).
  */
-public final class MeasurementBucketWrite implements MongoSerializationSchema<MeasuredReading> {
+public final class MeasurementBucketWrite implements MongoSerializationSchema<BucketSamples> {
   private static final long serialVersionUID = 1L;
 
   private transient Counter stored;
@@ -42,19 +43,23 @@ public final class MeasurementBucketWrite implements MongoSerializationSchema<Me
   }
 
   @Override
-  public WriteModel<BsonDocument> serialize(MeasuredReading reading, MongoSinkContext context) {
+  public WriteModel<BsonDocument> serialize(BucketSamples group, MongoSinkContext context) {
     if (stored != null) {
-      stored.inc();
-      lag.observe((context.processTime() - reading.tsMillis()) / 1000.0);
+      stored.inc(group.size());
+      long now = context.processTime();
+      for (long ts : group.tsMillis()) {
+        lag.observe((now - ts) / 1000.0);
+      }
     }
     MeasurementBuckets.SampleUpsert upsert =
-        MeasurementBuckets.sampleUpsert(
-            reading.locationId(),
-            reading.userId(),
-            reading.sourceId(),
-            reading.device(),
-            reading.tsMillis(),
-            reading.value());
+        MeasurementBuckets.bucketUpsert(
+            group.locationId(),
+            group.userId(),
+            group.sourceId(),
+            group.device(),
+            group.hourStartMillis(),
+            group.tsMillis(),
+            group.values());
     return new UpdateOneModel<>(upsert.filter(), upsert.update(), new UpdateOptions().upsert(true));
   }
 }

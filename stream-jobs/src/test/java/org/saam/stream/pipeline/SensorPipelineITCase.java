@@ -21,7 +21,7 @@ import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
-import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.BucketSamples;
 import org.saam.stream.testing.FailOnceAfterCheckpointSink;
 import org.saam.stream.testing.JobMetrics;
 import org.saam.stream.testing.PipelineRunner;
@@ -162,7 +162,7 @@ class SensorPipelineITCase {
   // ---------------------------------------------------------------------------------------------
 
   private JobClient startPipeline(
-      MiniCluster cluster, Function<Sink<MeasuredReading>, Sink<MeasuredReading>> wrapSink)
+      MiniCluster cluster, Function<Sink<BucketSamples>, Sink<BucketSamples>> wrapSink)
       throws Exception {
     return bed.start(cluster, bed.options().build(), wrapSink, env -> env);
   }

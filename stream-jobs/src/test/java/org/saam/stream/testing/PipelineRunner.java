@@ -18,7 +18,7 @@ import org.saam.stream.options.ValidationOptions;
 import org.saam.stream.pipeline.Connectors;
 import org.saam.stream.pipeline.SensorPipelineJob;
 import org.saam.stream.pipeline.SensorPipelineOptions;
-import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.BucketSamples;
 
 /** Starts sensor-pipeline on a test's MiniCluster with the test's queue and database. */
 public final class PipelineRunner {
@@ -49,7 +49,7 @@ public final class PipelineRunner {
   public static JobClient start(
       MiniCluster cluster,
       SensorPipelineOptions options,
-      Function<Sink<MeasuredReading>, Sink<MeasuredReading>> wrapMeasurementSink,
+      Function<Sink<BucketSamples>, Sink<BucketSamples>> wrapMeasurementSink,
       UnaryOperator<StreamExecutionEnvironment> configure)
       throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -19,7 +19,7 @@ import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.testing.LocalStackEndpoints;
 import org.saam.ingestion.testing.TestReadingsQueue;
 import org.saam.stream.pipeline.SensorPipelineOptions;
-import org.saam.stream.records.MeasuredReading;
+import org.saam.stream.records.BucketSamples;
 
 /**
  * The test bed every pipeline integration test shares, on the one local stack: per test a fresh
@@ -131,7 +131,7 @@ public final class PipelineTestBed implements BeforeEachCallback, AfterEachCallb
   public JobClient start(
       MiniCluster cluster,
       SensorPipelineOptions options,
-      Function<Sink<MeasuredReading>, Sink<MeasuredReading>> wrapMeasurementSink,
+      Function<Sink<BucketSamples>, Sink<BucketSamples>> wrapMeasurementSink,
       UnaryOperator<StreamExecutionEnvironment> configure)
       throws Exception {
     return track(PipelineRunner.start(cluster, options, wrapMeasurementSink, configure));

@@ -1,0 +1,138 @@
+package org.saam.stream.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.saam.common.store.MeasurementBuckets;
+import org.saam.stream.records.BucketSamples;
+import org.saam.stream.records.MeasuredReading;
+
+class GroupSamplesPerBucketTest {
+  private static final long HOUR = 1_795_327_200_000L;
+
+  private static MeasuredReading reading(String location, String source, long ts, double value) {
+    return new MeasuredReading(location, "gw", 1, source, "microhub_bed", ts, value, null, null);
+  }
+
+  private static OneInputStreamOperatorTestHarness<MeasuredReading, BucketSamples> harness(
+      int maxReadings) throws Exception {
+    var harness =
+        new OneInputStreamOperatorTestHarness<>(new GroupSamplesPerBucket(maxReadings, 200));
+    harness.open();
+    return harness;
+  }
+
+  private static List<BucketSamples> emitted(
+      OneInputStreamOperatorTestHarness<MeasuredReading, BucketSamples> harness) {
+    List<BucketSamples> out = new ArrayList<>();
+    for (Object element : harness.getOutput()) {
+      if (element instanceof StreamRecord<?> record) {
+        out.add((BucketSamples) record.getValue());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void readingsOfOneBucketLeaveAsOneGroupBeforeTheCheckpointBarrier() throws Exception {
+    var harness = harness(1000);
+    harness.processElement(reading("loc-1", "bed.movement", HOUR + 1_000, 1), HOUR + 1_000);
+    harness.processElement(reading("loc-1", "bed.movement", HOUR + 2_000, 2), HOUR + 2_000);
+    harness.processElement(reading("loc-1", "bed.presence", HOUR + 2_000, 1), HOUR + 2_000);
+    harness.processElement(reading("loc-1", "bed.movement", HOUR + 3_600_000, 3), HOUR);
+    assertThat(emitted(harness)).as("held until something lets them go").isEmpty();
+
+    harness.prepareSnapshotPreBarrier(1);
+
+    List<BucketSamples> groups = emitted(harness);
+    assertThat(groups).hasSize(3);
+    assertThat(groups.get(0).tsMillis()).containsExactly(HOUR + 1_000, HOUR + 2_000);
+    assertThat(groups.get(0).values()).containsExactly(1, 2);
+    assertThat(groups.get(0).hourStartMillis()).isEqualTo(HOUR);
+    assertThat(groups.get(1).sourceId()).isEqualTo("bed.presence");
+    assertThat(groups.get(2).hourStartMillis()).isEqualTo(HOUR + 3_600_000);
+    harness.close();
+  }
+
+  @Test
+  void groupsAlsoLeaveAtTheLimitAfterTheFlushIntervalBeforeAWatermarkAndAtTheEnd()
+      throws Exception {
+    var harness = harness(3);
+    harness.setProcessingTime(0);
+    for (int i = 0; i < 3; i++) {
+      harness.processElement(reading("loc-1", "bed.movement", HOUR + i, i), HOUR);
+    }
+    assertThat(emitted(harness)).as("the limit").hasSize(1);
+
+    harness.processElement(reading("loc-1", "bed.movement", HOUR + 10, 10), HOUR);
+    harness.setProcessingTime(199);
+    assertThat(emitted(harness)).hasSize(1);
+    harness.setProcessingTime(200);
+    assertThat(emitted(harness)).as("the flush interval").hasSize(2);
+
+    harness.processElement(reading("loc-1", "bed.movement", HOUR + 20, 20), HOUR);
+    harness.processWatermark(new Watermark(HOUR + 20));
+    assertThat(harness.getOutput())
+        .as("the group goes before the watermark")
+        .last()
+        .isEqualTo(new Watermark(HOUR + 20));
+    assertThat(emitted(harness)).hasSize(3);
+
+    harness.processElement(reading("loc-1", "bed.movement", HOUR + 30, 30), HOUR);
+    harness.getOperator().finish();
+    assertThat(emitted(harness)).as("the end of input").hasSize(4);
+    harness.close();
+  }
+
+  @Provide
+  Arbitrary<List<MeasuredReading>> readings() {
+    Arbitrary<MeasuredReading> one =
+        Combinators.combine(
+                Arbitraries.of("loc-1", "loc-2"),
+                Arbitraries.of("bed.movement", "bed.presence", "room.motion"),
+                Arbitraries.longs().between(HOUR - 3_600_000, HOUR + 7_200_000),
+                Arbitraries.doubles().between(-100, 100))
+            .as(GroupSamplesPerBucketTest::reading);
+    return one.list().ofMaxSize(300);
+  }
+
+  @Property(tries = 200)
+  void everyReadingLeavesOnceInAGroupOfItsOwnBucketWhateverTheLimit(
+      @ForAll("readings") List<MeasuredReading> input,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 50) int limit)
+      throws Exception {
+    var harness = harness(limit);
+    for (MeasuredReading r : input) {
+      harness.processElement(r, r.tsMillis());
+    }
+    harness.prepareSnapshotPreBarrier(1);
+
+    List<String> out = new ArrayList<>();
+    for (BucketSamples group : emitted(harness)) {
+      assertThat(group.size()).isBetween(1, limit);
+      for (int i = 0; i < group.size(); i++) {
+        assertThat(MeasurementBuckets.hourStart(group.tsMillis()[i]))
+            .isEqualTo(group.hourStartMillis());
+        out.add(
+            group.locationId() + group.sourceId() + group.tsMillis()[i] + "=" + group.values()[i]);
+      }
+    }
+    List<String> in = new ArrayList<>();
+    for (MeasuredReading r : input) {
+      in.add(r.locationId() + r.sourceId() + r.tsMillis() + "=" + r.value());
+    }
+    assertThat(out).containsExactlyInAnyOrderElementsOf(in);
+    harness.close();
+  }
+}
