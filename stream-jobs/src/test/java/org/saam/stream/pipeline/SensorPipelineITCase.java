@@ -143,11 +143,12 @@ class SensorPipelineITCase {
       @InjectMiniCluster MiniCluster cluster) throws Exception {
     List<ReadingBatch> batches = homeBatches(Duration.ofMinutes(240));
     long readings = readingCount(batches);
-    job = startPipeline(cluster, sink -> new FailOnceAfterCheckpointSink<>(sink, 50));
+    // The writer takes groups of one bucket's readings: a batch of a home is a handful of them.
+    job = startPipeline(cluster, sink -> new FailOnceAfterCheckpointSink<>(sink, 5));
 
     for (ReadingBatch batch : batches) {
       bed.gateway().publish(batch);
-      Thread.sleep(20); // spread the batches over several checkpoints
+      Thread.sleep(50); // spread the batches over several checkpoints
     }
     waitForSamples(readings);
 

@@ -28,7 +28,8 @@ class SensorPipelineOptionsTest {
     assertThat(options.validation().timestampWindow().earliest())
         .hasToString("2000-01-01T00:00:00Z");
     assertThat(options.sinks().mongoUri()).isEqualTo("mongodb://127.0.0.1:27017");
-    assertThat(options.source().checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(options.source().checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(options.sinks().groupMaxReadings()).isEqualTo(5000);
   }
 
   @Test
