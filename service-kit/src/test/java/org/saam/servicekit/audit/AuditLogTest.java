@@ -82,8 +82,10 @@ class AuditLogTest {
       }
       // Never waits for the store: a thousand calls against a dead one take no time at all.
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
-      // Ten in the buffer, and possibly one batch the writer already holds for its retry.
-      assertThat(accepted).isBetween(10, 20);
+      // Ten in the buffer, and possibly one batch the writer already holds for its retry: the
+      // record it waited for plus what it drained after it, which is at most a full buffer again
+      // (the buffer may refill by one between the two).
+      assertThat(accepted).isBetween(10, 21);
       assertThat(audit.dropped()).isEqualTo(1_000 - accepted);
       assertThat(audit.health().detail()).contains((1_000 - accepted) + " dropped (buffer full)");
 
