@@ -10,10 +10,12 @@ import org.saam.common.realm.RealmNames;
  *
  * <p>{@code SAAM_VIEWS_PORT} (8091; 0 picks a free port), {@code SAAM_VIEWS_BIND} (127.0.0.1),
  * {@code SAAM_MONGO_URI} (mongodb://127.0.0.1:27017), {@code SAAM_MONGO_DATABASE} (saam), {@code
- * SAAM_KEYCLOAK_URL} (http://127.0.0.1:8180), {@code SAAM_ELASTICSEARCH_URL}
- * (http://127.0.0.1:9200), {@code SAAM_VIEWS_MAX_ROWS} (100000 rows per request), {@code
- * SAAM_VIEWS_MAX_RANGE_DAYS} (31 days per data request), {@code SAAM_VIEWS_CATALOGUE} (a catalogue
- * file instead of the built-in one), {@code SAAM_JWT_CLOCK_SKEW_SECONDS} (30).
+ * SAAM_KEYCLOAK_URL} (http://127.0.0.1:8180), {@code SAAM_KEYCLOAK_ISSUER} (the issuer tokens name,
+ * when it is not the realm under SAAM_KEYCLOAK_URL, as behind an Ingress), {@code
+ * SAAM_ELASTICSEARCH_URL} (http://127.0.0.1:9200), {@code SAAM_VIEWS_MAX_ROWS} (100000 rows per
+ * request), {@code SAAM_VIEWS_MAX_RANGE_DAYS} (31 days per data request), {@code
+ * SAAM_VIEWS_CATALOGUE} (a catalogue file instead of the built-in one), {@code
+ * SAAM_JWT_CLOCK_SKEW_SECONDS} (30).
  */
 public record FeatureViewsConfig(
     String bindAddress,
@@ -21,6 +23,7 @@ public record FeatureViewsConfig(
     String mongoUri,
     String mongoDatabase,
     String keycloakUrl,
+    String keycloakIssuer,
     String elasticsearchUrl,
     int maxRows,
     Duration maxRange,
@@ -36,6 +39,7 @@ public record FeatureViewsConfig(
         env.text("SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
         env.text("SAAM_MONGO_DATABASE", "saam"),
         env.url("SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
+        env.optional("SAAM_KEYCLOAK_ISSUER"),
         env.url("SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "http").toString(),
         env.integer("SAAM_VIEWS_MAX_ROWS", 100_000, 1, 10_000_000),
         Duration.ofDays(env.integer("SAAM_VIEWS_MAX_RANGE_DAYS", 31, 1, 3660)),
@@ -46,6 +50,11 @@ public record FeatureViewsConfig(
 
   public String realmUrl() {
     return RealmNames.realmUrl(keycloakUrl);
+  }
+
+  /** The issuer tokens must name: SAAM_KEYCLOAK_ISSUER, else the realm URL. */
+  public String issuer() {
+    return keycloakIssuer == null ? realmUrl() : keycloakIssuer;
   }
 
   public FeatureViewsConfig withPort(int value) {

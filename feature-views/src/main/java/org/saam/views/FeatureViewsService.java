@@ -56,7 +56,11 @@ public final class FeatureViewsService implements ServiceHttp.Service {
     this.audit = new AuditLog(Elasticsearch.client(config.elasticsearchUrl()));
     this.verifier =
         JwtVerifier.forRealm(
-            config.realmUrl(), RealmNames.VIEWS_CLIENT, config.clockSkew(), allowedClients(config));
+            config.realmUrl(),
+            config.issuer(),
+            RealmNames.VIEWS_CLIENT,
+            config.clockSkew(),
+            allowedClients(config));
     this.parameters = new QueryParameters(catalogue, config.maxRows(), config.maxRange());
   }
 

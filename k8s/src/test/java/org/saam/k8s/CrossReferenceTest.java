@@ -9,7 +9,8 @@ class CrossReferenceTest {
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
   void everyReferencePointsAtSomethingThatExists(String overlay) {
-    assertThat(new ManifestChecks(Manifests.render(overlay), Manifests.external()).crossReferences())
+    assertThat(
+            new ManifestChecks(Manifests.render(overlay), Manifests.external()).crossReferences())
         .isEmpty();
   }
 

@@ -23,7 +23,8 @@ final class ManifestChecks {
 
   /** {@code [scheme://][user@]host:port[/path]}, the host a DNS name. */
   private static final Pattern ADDRESS =
-      Pattern.compile("^(?:[a-z][a-z0-9+.:-]*://)?(?:[^@/]*@)?([a-z][a-z0-9.-]*):(\\d+)(?:[/?#].*)?$");
+      Pattern.compile(
+          "^(?:[a-z][a-z0-9+.:-]*://)?(?:[^@/]*@)?([a-z][a-z0-9.-]*):(\\d+)(?:[/?#].*)?$");
 
   private final List<ObjectNode> docs;
   private final JsonNode external;
@@ -57,7 +58,10 @@ final class ManifestChecks {
   List<String> hygiene() {
     List<String> problems = new ArrayList<>();
     Map<String, String> rootAllowed = new HashMap<>();
-    external.path("rootContainers").fields().forEachRemaining(e -> rootAllowed.put(e.getKey(), e.getValue().asText()));
+    external
+        .path("rootContainers")
+        .fields()
+        .forEachRemaining(e -> rootAllowed.put(e.getKey(), e.getValue().asText()));
     for (Pod pod : pods) {
       JsonNode podSecurity = pod.spec().path("securityContext");
       if (!podSecurity.path("seccompProfile").path("type").asText().equals("RuntimeDefault")) {
@@ -90,7 +94,9 @@ final class ManifestChecks {
         }
         JsonNode security = container.path("securityContext");
         boolean nonRoot =
-            security.path("runAsNonRoot").asBoolean(podSecurity.path("runAsNonRoot").asBoolean(false));
+            security
+                .path("runAsNonRoot")
+                .asBoolean(podSecurity.path("runAsNonRoot").asBoolean(false));
         long user = security.path("runAsUser").asLong(podSecurity.path("runAsUser").asLong(-1));
         String key = pod.app() + "/" + container.path("name").asText();
         if ((!nonRoot || user == 0) && !rootAllowed.containsKey(key)) {
@@ -129,7 +135,8 @@ final class ManifestChecks {
       if (!List.of("Deployment", "StatefulSet", "DaemonSet").contains(kind)) {
         continue;
       }
-      var labels = PodTemplates.labels(doc.path("spec").path("template").path("metadata").path("labels"));
+      var labels =
+          PodTemplates.labels(doc.path("spec").path("template").path("metadata").path("labels"));
       if (!PodTemplates.selects(doc.path("spec").path("selector"), labels)) {
         problems.add(Manifests.id(doc) + ": its selector does not select its own pod template");
       }
@@ -147,7 +154,8 @@ final class ManifestChecks {
 
   private void services(List<String> problems) {
     for (ObjectNode service : Manifests.ofKind(docs, "Service")) {
-      List<Pod> targets = podsSelectedBy(service.path("spec").path("selector"), Manifests.namespace(service));
+      List<Pod> targets =
+          podsSelectedBy(service.path("spec").path("selector"), Manifests.namespace(service));
       if (targets.isEmpty()) {
         problems.add(Manifests.id(service) + ": its selector matches no pod");
         continue;
@@ -206,17 +214,29 @@ final class ManifestChecks {
           String name = volume.path("configMap").path("name").asText();
           ObjectNode map = object("ConfigMap", name, ns);
           if (map == null) {
-            problems.add(pod.owner() + ": volume uses ConfigMap '" + name + "', which does not exist");
+            problems.add(
+                pod.owner() + ": volume uses ConfigMap '" + name + "', which does not exist");
           } else {
             for (JsonNode item : volume.path("configMap").path("items")) {
               if (!map.path("data").has(item.path("key").asText())) {
-                problems.add(pod.owner() + ": ConfigMap '" + name + "' has no key '" + item.path("key").asText() + "'");
+                problems.add(
+                    pod.owner()
+                        + ": ConfigMap '"
+                        + name
+                        + "' has no key '"
+                        + item.path("key").asText()
+                        + "'");
               }
             }
           }
         }
         if (volume.has("secret")) {
-          secret(pod.owner() + " volume " + volume.path("name").asText(), volume.path("secret").path("secretName").asText(), null, ns, problems);
+          secret(
+              pod.owner() + " volume " + volume.path("name").asText(),
+              volume.path("secret").path("secretName").asText(),
+              null,
+              ns,
+              problems);
         }
         if (volume.has("persistentVolumeClaim")) {
           String claim = volume.path("persistentVolumeClaim").path("claimName").asText();
@@ -228,7 +248,10 @@ final class ManifestChecks {
       Set<String> claimTemplates = new HashSet<>();
       ObjectNode owner = ownerOf(pod);
       if (owner != null) {
-        owner.path("spec").path("volumeClaimTemplates").forEach(t -> claimTemplates.add(Manifests.name(t)));
+        owner
+            .path("spec")
+            .path("volumeClaimTemplates")
+            .forEach(t -> claimTemplates.add(Manifests.name(t)));
       }
       for (JsonNode container : pod.allContainers()) {
         String where = pod.owner() + " container " + container.path("name").asText();
@@ -242,22 +265,44 @@ final class ManifestChecks {
           JsonNode from = env.path("valueFrom");
           if (from.has("secretKeyRef")) {
             JsonNode ref = from.path("secretKeyRef");
-            secret(where + " env " + env.path("name").asText(), ref.path("name").asText(), ref.path("key").asText(), ns, problems);
+            secret(
+                where + " env " + env.path("name").asText(),
+                ref.path("name").asText(),
+                ref.path("key").asText(),
+                ns,
+                problems);
           }
           if (from.has("configMapKeyRef")) {
             JsonNode ref = from.path("configMapKeyRef");
             ObjectNode map = object("ConfigMap", ref.path("name").asText(), ns);
             if (map == null || !map.path("data").has(ref.path("key").asText())) {
-              problems.add(where + " env " + env.path("name").asText() + ": ConfigMap key " + ref + " does not exist");
+              problems.add(
+                  where
+                      + " env "
+                      + env.path("name").asText()
+                      + ": ConfigMap key "
+                      + ref
+                      + " does not exist");
             }
           }
         }
         for (JsonNode source : container.path("envFrom")) {
           if (source.has("secretRef")) {
-            secret(where + " envFrom", source.path("secretRef").path("name").asText(), null, ns, problems);
+            secret(
+                where + " envFrom",
+                source.path("secretRef").path("name").asText(),
+                null,
+                ns,
+                problems);
           }
-          if (source.has("configMapRef") && object("ConfigMap", source.path("configMapRef").path("name").asText(), ns) == null) {
-            problems.add(where + ": envFrom ConfigMap " + source.path("configMapRef").path("name").asText() + " does not exist");
+          if (source.has("configMapRef")
+              && object("ConfigMap", source.path("configMapRef").path("name").asText(), ns)
+                  == null) {
+            problems.add(
+                where
+                    + ": envFrom ConfigMap "
+                    + source.path("configMapRef").path("name").asText()
+                    + " does not exist");
           }
         }
       }
@@ -274,13 +319,22 @@ final class ManifestChecks {
     JsonNode declared = external.path("secrets").path(ns).path(name);
     if (!declared.isMissingNode()) {
       if (key != null && !declared.toString().contains("\"" + key + "\"")) {
-        problems.add(where + ": Secret '" + name + "' is declared without key '" + key + "' (external.yaml)");
+        problems.add(
+            where
+                + ": Secret '"
+                + name
+                + "' is declared without key '"
+                + key
+                + "' (external.yaml)");
       }
       return;
     }
     boolean issued =
         Manifests.ofKind(docs, "Certificate").stream()
-            .anyMatch(c -> Manifests.namespace(c).equals(ns) && c.path("spec").path("secretName").asText().equals(name));
+            .anyMatch(
+                c ->
+                    Manifests.namespace(c).equals(ns)
+                        && c.path("spec").path("secretName").asText().equals(name));
     if (issued) {
       if (key != null && !TLS_KEYS.contains(key)) {
         problems.add(where + ": certificate Secret '" + name + "' has no key '" + key + "'");
@@ -288,10 +342,18 @@ final class ManifestChecks {
       return;
     }
     if (object("Secret", name, ns) != null) {
-      problems.add(where + ": Secret '" + name + "' is committed in the manifests; secrets are created by operators");
+      problems.add(
+          where
+              + ": Secret '"
+              + name
+              + "' is committed in the manifests; secrets are created by operators");
       return;
     }
-    problems.add(where + ": Secret '" + name + "' is neither issued by a Certificate nor declared in external.yaml");
+    problems.add(
+        where
+            + ": Secret '"
+            + name
+            + "' is neither issued by a Certificate nor declared in external.yaml");
   }
 
   private void rbac(List<String> problems) {
@@ -307,7 +369,13 @@ final class ManifestChecks {
           String ns = subject.path("namespace").asText(Manifests.namespace(binding));
           if (subject.path("kind").asText().equals("ServiceAccount")
               && object("ServiceAccount", subject.path("name").asText(), ns) == null) {
-            problems.add(Manifests.id(binding) + ": service account " + ns + "/" + subject.path("name").asText() + " does not exist");
+            problems.add(
+                Manifests.id(binding)
+                    + ": service account "
+                    + ns
+                    + "/"
+                    + subject.path("name").asText()
+                    + " does not exist");
           }
         }
       }
@@ -317,8 +385,16 @@ final class ManifestChecks {
   private void autoscalers(List<String> problems) {
     for (ObjectNode hpa : Manifests.ofKind(docs, "HorizontalPodAutoscaler")) {
       JsonNode target = hpa.path("spec").path("scaleTargetRef");
-      if (object(target.path("kind").asText(), target.path("name").asText(), Manifests.namespace(hpa)) == null) {
-        problems.add(Manifests.id(hpa) + ": scales " + target.path("kind").asText() + "/" + target.path("name").asText() + ", which does not exist");
+      if (object(
+              target.path("kind").asText(), target.path("name").asText(), Manifests.namespace(hpa))
+          == null) {
+        problems.add(
+            Manifests.id(hpa)
+                + ": scales "
+                + target.path("kind").asText()
+                + "/"
+                + target.path("name").asText()
+                + ", which does not exist");
       }
     }
   }
@@ -329,7 +405,11 @@ final class ManifestChecks {
       String ns = Manifests.namespace(ingress);
       String cls = ingress.path("spec").path("ingressClassName").asText();
       if (!classes.contains(cls)) {
-        problems.add(Manifests.id(ingress) + ": ingress class '" + cls + "' is not declared in external.yaml");
+        problems.add(
+            Manifests.id(ingress)
+                + ": ingress class '"
+                + cls
+                + "' is not declared in external.yaml");
       }
       for (JsonNode tls : ingress.path("spec").path("tls")) {
         secret(Manifests.id(ingress) + " tls", tls.path("secretName").asText(), null, ns, problems);
@@ -339,9 +419,18 @@ final class ManifestChecks {
           JsonNode backend = path.path("backend").path("service");
           ObjectNode service = object("Service", backend.path("name").asText(), ns);
           if (service == null) {
-            problems.add(Manifests.id(ingress) + ": backend Service '" + backend.path("name").asText() + "' does not exist");
+            problems.add(
+                Manifests.id(ingress)
+                    + ": backend Service '"
+                    + backend.path("name").asText()
+                    + "' does not exist");
           } else if (!servicePort(service, backend.path("port"))) {
-            problems.add(Manifests.id(ingress) + ": Service '" + backend.path("name").asText() + "' has no port " + backend.path("port"));
+            problems.add(
+                Manifests.id(ingress)
+                    + ": Service '"
+                    + backend.path("name").asText()
+                    + "' has no port "
+                    + backend.path("port"));
           }
         }
       }
@@ -352,8 +441,13 @@ final class ManifestChecks {
     Set<String> issuers = strings(external.path("clusterIssuers"));
     for (ObjectNode certificate : Manifests.ofKind(docs, "Certificate")) {
       JsonNode issuer = certificate.path("spec").path("issuerRef");
-      if (!issuer.path("kind").asText().equals("ClusterIssuer") || !issuers.contains(issuer.path("name").asText())) {
-        problems.add(Manifests.id(certificate) + ": issuer " + issuer + " is not a ClusterIssuer declared in external.yaml");
+      if (!issuer.path("kind").asText().equals("ClusterIssuer")
+          || !issuers.contains(issuer.path("name").asText())) {
+        problems.add(
+            Manifests.id(certificate)
+                + ": issuer "
+                + issuer
+                + " is not a ClusterIssuer declared in external.yaml");
       }
     }
   }
@@ -363,28 +457,44 @@ final class ManifestChecks {
       List<ObjectNode> services =
           Manifests.ofKind(docs, "Service").stream()
               .filter(s -> Manifests.namespace(s).equals(Manifests.namespace(monitor)))
-              .filter(s -> PodTemplates.selects(monitor.path("spec").path("selector"), PodTemplates.labels(s.path("metadata").path("labels"))))
+              .filter(
+                  s ->
+                      PodTemplates.selects(
+                          monitor.path("spec").path("selector"),
+                          PodTemplates.labels(s.path("metadata").path("labels"))))
               .toList();
       if (services.isEmpty()) {
-        problems.add(Manifests.id(monitor) + ": selects no Service (Services need the labels it selects)");
+        problems.add(
+            Manifests.id(monitor) + ": selects no Service (Services need the labels it selects)");
       }
       for (JsonNode endpoint : monitor.path("spec").path("endpoints")) {
         for (ObjectNode service : services) {
           if (!servicePort(service, endpoint.path("port"))) {
-            problems.add(Manifests.id(monitor) + ": Service " + Manifests.name(service) + " has no port " + endpoint.path("port"));
+            problems.add(
+                Manifests.id(monitor)
+                    + ": Service "
+                    + Manifests.name(service)
+                    + " has no port "
+                    + endpoint.path("port"));
           }
         }
       }
     }
     for (ObjectNode monitor : Manifests.ofKind(docs, "PodMonitor")) {
-      List<Pod> selected = podsSelectedBy(monitor.path("spec").path("selector"), Manifests.namespace(monitor));
+      List<Pod> selected =
+          podsSelectedBy(monitor.path("spec").path("selector"), Manifests.namespace(monitor));
       if (selected.isEmpty()) {
         problems.add(Manifests.id(monitor) + ": selects no pod");
       }
       for (JsonNode endpoint : monitor.path("spec").path("podMetricsEndpoints")) {
         for (Pod pod : selected) {
           if (!hasPort(pod, endpoint.path("port"))) {
-            problems.add(Manifests.id(monitor) + ": " + pod.owner() + " has no port " + endpoint.path("port"));
+            problems.add(
+                Manifests.id(monitor)
+                    + ": "
+                    + pod.owner()
+                    + " has no port "
+                    + endpoint.path("port"));
           }
         }
       }
@@ -397,7 +507,8 @@ final class ManifestChecks {
       for (JsonNode template : set.path("spec").path("volumeClaimTemplates")) {
         String cls = template.path("spec").path("storageClassName").asText("");
         if (!classes.contains(cls)) {
-          problems.add(Manifests.id(set) + ": storage class '" + cls + "' is not declared in external.yaml");
+          problems.add(
+              Manifests.id(set) + ": storage class '" + cls + "' is not declared in external.yaml");
         }
       }
     }
@@ -410,7 +521,11 @@ final class ManifestChecks {
         List<String> values = new ArrayList<>();
         container.path("env").forEach(e -> values.add(e.path("value").asText("")));
         container.path("args").forEach(a -> values.add(a.asText()));
-        checkAddresses(pod.owner() + " container " + container.path("name").asText(), pod.namespace(), values, problems);
+        checkAddresses(
+            pod.owner() + " container " + container.path("name").asText(),
+            pod.namespace(),
+            values,
+            problems);
       }
     }
     for (ObjectNode flink : Manifests.ofKind(docs, "FlinkDeployment")) {
@@ -448,7 +563,8 @@ final class ManifestChecks {
         }
         ObjectNode target = object("Service", service, serviceNs);
         if (target == null) {
-          problems.add(where + ": '" + token + "' names Service '" + service + "', which does not exist");
+          problems.add(
+              where + ": '" + token + "' names Service '" + service + "', which does not exist");
           continue;
         }
         int port = Integer.parseInt(m.group(2));
@@ -457,16 +573,27 @@ final class ManifestChecks {
           offered |= p.path("port").asInt() == port;
         }
         if (!offered) {
-          problems.add(where + ": '" + token + "' uses port " + port + ", which Service '" + service + "' does not offer");
+          problems.add(
+              where
+                  + ": '"
+                  + token
+                  + "' uses port "
+                  + port
+                  + ", which Service '"
+                  + service
+                  + "' does not offer");
         }
       }
     }
   }
 
   private static boolean servicePort(JsonNode service, JsonNode port) {
-    JsonNode wanted = port.has("name") ? port.path("name") : port.has("number") ? port.path("number") : port;
+    JsonNode wanted =
+        port.has("name") ? port.path("name") : port.has("number") ? port.path("number") : port;
     for (JsonNode p : service.path("spec").path("ports")) {
-      if (wanted.isNumber() ? p.path("port").asInt() == wanted.asInt() : p.path("name").asText().equals(wanted.asText())) {
+      if (wanted.isNumber()
+          ? p.path("port").asInt() == wanted.asInt()
+          : p.path("name").asText().equals(wanted.asText())) {
         return true;
       }
     }
@@ -493,16 +620,26 @@ final class ManifestChecks {
   static final Set<Integer> FLINK_PORTS = Set.of(6121, 6122, 6123, 6124, 8081);
 
   private List<Pod> podsSelectedBy(JsonNode selector, String ns) {
-    return pods.stream().filter(p -> p.namespace().equals(ns) && PodTemplates.selects(selector, p.labels())).toList();
+    return pods.stream()
+        .filter(p -> p.namespace().equals(ns) && PodTemplates.selects(selector, p.labels()))
+        .toList();
   }
 
   private ObjectNode ownerOf(Pod pod) {
-    return docs.stream().filter(d -> Manifests.id(d).equals(pod.owner()) && Manifests.namespace(d).equals(pod.namespace())).findFirst().orElse(null);
+    return docs.stream()
+        .filter(
+            d ->
+                Manifests.id(d).equals(pod.owner())
+                    && Manifests.namespace(d).equals(pod.namespace()))
+        .findFirst()
+        .orElse(null);
   }
 
   private ObjectNode object(String kind, String name, String ns) {
     for (ObjectNode doc : docs) {
-      if (Manifests.kind(doc).equals(kind) && Manifests.name(doc).equals(name) && Manifests.namespace(doc).equals(ns)) {
+      if (Manifests.kind(doc).equals(kind)
+          && Manifests.name(doc).equals(name)
+          && Manifests.namespace(doc).equals(ns)) {
         return doc;
       }
     }

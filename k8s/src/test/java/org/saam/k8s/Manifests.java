@@ -38,7 +38,8 @@ final class Manifests {
   }
 
   private static List<ObjectNode> kustomize(String overlay) {
-    Path dir = overlay.equals("base") ? root().resolve("base") : root().resolve("overlays/" + overlay);
+    Path dir =
+        overlay.equals("base") ? root().resolve("base") : root().resolve("overlays/" + overlay);
     try {
       Path out = Files.createTempFile("kustomize-" + overlay, ".yaml");
       Path err = Files.createTempFile("kustomize-" + overlay, ".err");

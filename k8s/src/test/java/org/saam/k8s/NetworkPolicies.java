@@ -91,7 +91,8 @@ final class NetworkPolicies {
   }
 
   boolean allows(Peer source, Peer destination, String port) {
-    return direction(source, destination, port, "Egress") && direction(destination, source, port, "Ingress");
+    return direction(source, destination, port, "Egress")
+        && direction(destination, source, port, "Ingress");
   }
 
   /** Whether {@code subject}'s policies of a direction admit talking with {@code other}. */
@@ -105,7 +106,8 @@ final class NetworkPolicies {
         continue;
       }
       JsonNode spec = policy.path("spec");
-      if (!PodTemplates.selects(spec.path("podSelector"), subject.labels()) || !types(spec).contains(type)) {
+      if (!PodTemplates.selects(spec.path("podSelector"), subject.labels())
+          || !types(spec).contains(type)) {
         continue;
       }
       selected = true;
@@ -153,7 +155,8 @@ final class NetworkPolicies {
           return true;
         }
       } else {
-        throw new IllegalArgumentException("named ports in NetworkPolicies are not used here: " + p);
+        throw new IllegalArgumentException(
+            "named ports in NetworkPolicies are not used here: " + p);
       }
     }
     return false;
@@ -175,9 +178,13 @@ final class NetworkPolicies {
       }
       boolean namespaceOk =
           peer.has("namespaceSelector")
-              ? PodTemplates.selects(peer.path("namespaceSelector"), Map.of("kubernetes.io/metadata.name", other.namespace()))
+              ? PodTemplates.selects(
+                  peer.path("namespaceSelector"),
+                  Map.of("kubernetes.io/metadata.name", other.namespace()))
               : other.namespace().equals(policyNamespace);
-      boolean podOk = !peer.has("podSelector") || PodTemplates.selects(peer.path("podSelector"), other.labels());
+      boolean podOk =
+          !peer.has("podSelector")
+              || PodTemplates.selects(peer.path("podSelector"), other.labels());
       if (namespaceOk && podOk) {
         return true;
       }

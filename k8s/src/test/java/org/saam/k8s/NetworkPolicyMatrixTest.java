@@ -98,23 +98,53 @@ class NetworkPolicyMatrixTest {
   static List<Peer> outsiders() {
     return List.of(
         new Peer("internet", "", Map.of(), "203.0.113.7", Set.of(), false),
-        outsider("ingress-nginx", "ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx")),
+        outsider(
+            "ingress-nginx", "ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx")),
         outsider("prometheus", "monitoring", Map.of("app.kubernetes.io/name", "prometheus")),
-        outsider("flink-operator", "flink-operator", Map.of("app.kubernetes.io/name", "flink-kubernetes-operator")),
+        outsider(
+            "flink-operator",
+            "flink-operator",
+            Map.of("app.kubernetes.io/name", "flink-kubernetes-operator")),
         // a pod of the namespace that is none of the components
-        new Peer("stranger", "saam", Map.of("app.kubernetes.io/name", "stranger"), null, Set.of("TCP/8080"), true),
-        new Peer("kafka-consumer", "saam", Map.of("saam.io/kafka-consumer", "true"), null, Set.of(), true),
-        new Peer("other-namespace", "default", Map.of("app.kubernetes.io/name", "user-service"), null, Set.of(), false),
-        new Peer("kube-dns", "kube-system", Map.of("k8s-app", "kube-dns"), null, Set.of("UDP/53", "TCP/53"), false),
+        new Peer(
+            "stranger",
+            "saam",
+            Map.of("app.kubernetes.io/name", "stranger"),
+            null,
+            Set.of("TCP/8080"),
+            true),
+        new Peer(
+            "kafka-consumer",
+            "saam",
+            Map.of("saam.io/kafka-consumer", "true"),
+            null,
+            Set.of(),
+            true),
+        new Peer(
+            "other-namespace",
+            "default",
+            Map.of("app.kubernetes.io/name", "user-service"),
+            null,
+            Set.of(),
+            false),
+        new Peer(
+            "kube-dns",
+            "kube-system",
+            Map.of("k8s-app", "kube-dns"),
+            null,
+            Set.of("UDP/53", "TCP/53"),
+            false),
         new Peer("kube-apiserver", "", Map.of(), "10.96.0.1", Set.of("TCP/443", "TCP/6443"), false),
-        outsiderWithPorts("object-store", "rook-ceph", Map.of("app", "rook-ceph-rgw"), Set.of("TCP/8080")));
+        outsiderWithPorts(
+            "object-store", "rook-ceph", Map.of("app", "rook-ceph-rgw"), Set.of("TCP/8080")));
   }
 
   private static Peer outsider(String name, String namespace, Map<String, String> labels) {
     return outsiderWithPorts(name, namespace, labels, Set.of());
   }
 
-  private static Peer outsiderWithPorts(String name, String namespace, Map<String, String> labels, Set<String> ports) {
+  private static Peer outsiderWithPorts(
+      String name, String namespace, Map<String, String> labels, Set<String> ports) {
     return new Peer(name, namespace, labels, null, ports, false);
   }
 
@@ -131,7 +161,10 @@ class NetworkPolicyMatrixTest {
           every.add(NetworkPolicies.ANY_OTHER_PORT);
           every.forEach(p -> edges.add(new Edge(allowed.source(), allowed.destination(), p)));
         } else {
-          allowed.ports().forEach(p -> edges.add(new Edge(allowed.source(), allowed.destination(), "TCP/" + p)));
+          allowed
+              .ports()
+              .forEach(
+                  p -> edges.add(new Edge(allowed.source(), allowed.destination(), "TCP/" + p)));
         }
       }
     }

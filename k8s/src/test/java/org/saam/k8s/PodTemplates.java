@@ -60,7 +60,8 @@ final class PodTemplates {
       String kind = Manifests.kind(doc);
       JsonNode template =
           switch (kind) {
-            case "Deployment", "StatefulSet", "DaemonSet", "Job" -> doc.path("spec").path("template");
+            case "Deployment", "StatefulSet", "DaemonSet", "Job" ->
+                doc.path("spec").path("template");
             case "FlinkDeployment" -> doc.path("spec").path("podTemplate");
             default -> null;
           };
@@ -111,7 +112,8 @@ final class PodTemplates {
             case "NotIn" -> !has || !values.contains(labels.get(key));
             case "Exists" -> has;
             case "DoesNotExist" -> !has;
-            default -> throw new IllegalArgumentException("unknown selector operator " + expression);
+            default ->
+                throw new IllegalArgumentException("unknown selector operator " + expression);
           };
       if (!ok) {
         return false;

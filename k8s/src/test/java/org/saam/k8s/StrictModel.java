@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.deser.BeanDeserializerBuilder;
 import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerBuilder;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
@@ -20,12 +20,11 @@ import java.util.Map;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
- * Reads each object into the typed model Kubernetes (fabric8), the Flink operator, cert-manager
- * and prometheus-operator define for it, and fails on any field the model does not know. The
- * fabric8 classes keep unknown fields in a catch-all map; this mapper takes that map away, so a
- * misspelt or misplaced field is an error with its path, as the API server's strict validation
- * would report it. The Flink operator's classes ignore unknown fields by annotation; that is
- * switched off too.
+ * Reads each object into the typed model Kubernetes (fabric8), the Flink operator, cert-manager and
+ * prometheus-operator define for it, and fails on any field the model does not know. The fabric8
+ * classes keep unknown fields in a catch-all map; this mapper takes that map away, so a misspelt or
+ * misplaced field is an error with its path, as the API server's strict validation would report it.
+ * The Flink operator's classes ignore unknown fields by annotation; that is switched off too.
  */
 final class StrictModel {
   /** Custom resources and the model class (generated from the CRD of the version noted). */
@@ -35,7 +34,8 @@ final class StrictModel {
           "flink.apache.org/v1beta1/FlinkDeployment", FlinkDeployment.class,
           // fabric8 certmanager-model-v1 6.13.2 (cert-manager v1 CRDs)
           "cert-manager.io/v1/Certificate", io.fabric8.certmanager.api.model.v1.Certificate.class,
-          // fabric8 openshift-model-monitoring 6.13.2 (prometheus-operator monitoring.coreos.com/v1)
+          // fabric8 openshift-model-monitoring 6.13.2 (prometheus-operator
+          // monitoring.coreos.com/v1)
           "monitoring.coreos.com/v1/ServiceMonitor",
               io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class,
           "monitoring.coreos.com/v1/PodMonitor",
@@ -51,7 +51,9 @@ final class StrictModel {
         new BeanDeserializerModifier() {
           @Override
           public BeanDeserializerBuilder updateBuilder(
-              DeserializationConfig config, BeanDescription description, BeanDeserializerBuilder builder) {
+              DeserializationConfig config,
+              BeanDescription description,
+              BeanDeserializerBuilder builder) {
             if (builder.getAnySetter() != null) {
               builder.setAnySetter(null);
             }
@@ -92,13 +94,17 @@ final class StrictModel {
       KubernetesResource resource = serialization.unmarshal(json, KubernetesResource.class);
       if (resource instanceof GenericKubernetesResource || !(resource instanceof HasMetadata)) {
         throw new IllegalArgumentException(
-            Manifests.id(doc) + ": no model for " + key + " (add it to StrictModel with its CRD's version)");
+            Manifests.id(doc)
+                + ": no model for "
+                + key
+                + " (add it to StrictModel with its CRD's version)");
       }
       return (HasMetadata) resource;
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalArgumentException(Manifests.id(doc) + " (" + key + "): " + rootMessage(e), e);
+      throw new IllegalArgumentException(
+          Manifests.id(doc) + " (" + key + "): " + rootMessage(e), e);
     }
   }
 

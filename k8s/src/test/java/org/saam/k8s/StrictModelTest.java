@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class StrictModelTest {
   private final StrictModel model = new StrictModel();
@@ -33,7 +33,10 @@ class StrictModelTest {
     assertThat(parsed).hasSizeGreaterThan(80);
     FlinkDeployment pipeline =
         parsed.stream()
-            .filter(o -> o instanceof FlinkDeployment && o.getMetadata().getName().equals("sensor-pipeline"))
+            .filter(
+                o ->
+                    o instanceof FlinkDeployment
+                        && o.getMetadata().getName().equals("sensor-pipeline"))
             .map(FlinkDeployment.class::cast)
             .findFirst()
             .orElseThrow();
@@ -52,7 +55,8 @@ class StrictModelTest {
 
   @Test
   void aMisspeltFlinkOptionBlockIsRefused() {
-    ObjectNode flink = Manifests.find(Manifests.render("prod"), "FlinkDeployment", "sensor-pipeline");
+    ObjectNode flink =
+        Manifests.find(Manifests.render("prod"), "FlinkDeployment", "sensor-pipeline");
     ObjectNode job = (ObjectNode) flink.path("spec").path("job");
     job.set("upgradeMod", job.remove("upgradeMode"));
     assertThatThrownBy(() -> model.parse(flink)).hasMessageContaining("upgradeMod");

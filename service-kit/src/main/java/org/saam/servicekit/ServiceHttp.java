@@ -123,6 +123,9 @@ public final class ServiceHttp {
       String internalDetail) {
     app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
     app.get("/health", ctx -> health(ctx, checks));
+    // Liveness: the process serves HTTP. Dependencies are /health's business (readiness), so an
+    // outage of one takes pods out of rotation instead of restarting them all.
+    app.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
     app.get(
         "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
     ProblemResponses.register(app, json, log, internalDetail);

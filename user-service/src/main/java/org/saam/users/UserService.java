@@ -83,6 +83,7 @@ public final class UserService implements ServiceHttp.Service {
         new Callers(
             JwtVerifier.forRealm(
                 config.realmUrl(),
+                config.issuer(),
                 RealmNames.USER_SERVICE_CLIENT,
                 config.clockSkew(),
                 SaamRealm.clientsWithScope(RealmNames.USER_API)));
@@ -143,7 +144,7 @@ public final class UserService implements ServiceHttp.Service {
     http.register(
         app,
         checks,
-        route -> !route.equals("/health") && !route.equals("/metrics"),
+        route -> !route.startsWith("/health") && !route.equals("/metrics"),
         "the service failed; the error is logged with the time of this request");
     app.post("/v1/users", people::create);
     app.get("/v1/users/{id}", people::read);

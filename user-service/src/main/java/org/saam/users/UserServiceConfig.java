@@ -20,6 +20,7 @@ import org.saam.identity.realm.SaamRealm;
  * <tr><td>SAAM_PG_URL / SAAM_PG_USER / SAAM_PG_PASSWORD</td><td>jdbc:postgresql://127.0.0.1:5432/saam_users, saam, saam</td></tr>
  * <tr><td>SAAM_REDIS_URI</td><td>redis://127.0.0.1:6379</td></tr>
  * <tr><td>SAAM_KEYCLOAK_URL</td><td>http://127.0.0.1:8180</td></tr>
+ * <tr><td>SAAM_KEYCLOAK_ISSUER</td><td>the realm URL above (set it when tokens carry a public name, behind an Ingress)</td></tr>
  * <tr><td>SAAM_USER_SERVICE_CLIENT_SECRET</td><td>the local-stack secret of saam-user-service</td></tr>
  * <tr><td>SAAM_ELASTICSEARCH_URL</td><td>http://127.0.0.1:9200</td></tr>
  * <tr><td>SAAM_MONGO_URI / SAAM_MONGO_DATABASE</td><td>mongodb://127.0.0.1:27017, saam</td></tr>
@@ -38,6 +39,7 @@ public record UserServiceConfig(
     String postgresPassword,
     URI redisUri,
     String keycloakUrl,
+    String keycloakIssuer,
     String clientSecret,
     String elasticsearchUrl,
     String mongoUri,
@@ -61,6 +63,7 @@ public record UserServiceConfig(
         env.secret("SAAM_PG_PASSWORD", "saam"),
         env.url("SAAM_REDIS_URI", "redis://127.0.0.1:6379", "redis"),
         env.url("SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
+        env.optional("SAAM_KEYCLOAK_ISSUER"),
         env.secret(
             "SAAM_USER_SERVICE_CLIENT_SECRET",
             SaamRealm.localSecret(RealmNames.USER_SERVICE_CLIENT)),
@@ -89,6 +92,11 @@ public record UserServiceConfig(
   /** The realm URL: issuer of the tokens this service accepts. */
   public String realmUrl() {
     return RealmNames.realmUrl(keycloakUrl);
+  }
+
+  /** The issuer tokens must name: SAAM_KEYCLOAK_ISSUER, else the realm URL. */
+  public String issuer() {
+    return keycloakIssuer == null ? realmUrl() : keycloakIssuer;
   }
 
   public UserServiceConfig withPort(int value) {

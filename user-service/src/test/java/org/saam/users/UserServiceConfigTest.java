@@ -16,6 +16,19 @@ class UserServiceConfigTest {
     assertThat(config.port()).isEqualTo(8090);
     assertThat(config.bindAddress()).isEqualTo("127.0.0.1");
     assertThat(config.realmUrl()).isEqualTo("http://127.0.0.1:8180/realms/saam");
+    assertThat(config.issuer()).isEqualTo(config.realmUrl());
+  }
+
+  @Test
+  void behindAnIngressTokensNameThePublicIssuerWhileKeysComeFromTheClusterAddress() {
+    UserServiceConfig config =
+        UserServiceConfig.fromEnvironment(
+            local(
+                "SAAM_KEYCLOAK_URL", "http://keycloak:8080",
+                "SAAM_KEYCLOAK_ISSUER", "https://id.saam.example.org/realms/saam"));
+
+    assertThat(config.realmUrl()).isEqualTo("http://keycloak:8080/realms/saam");
+    assertThat(config.issuer()).isEqualTo("https://id.saam.example.org/realms/saam");
   }
 
   @Test

@@ -87,14 +87,31 @@ public final class JwtVerifier {
   /** For a Keycloak realm, taking tokens only of {@code allowedClients} (their {@code azp}). */
   public static JwtVerifier forRealm(
       String realmUrl, String audience, Duration clockSkew, Set<String> allowedClients) {
-    String issuer =
-        realmUrl.endsWith("/") ? realmUrl.substring(0, realmUrl.length() - 1) : realmUrl;
+    return forRealm(realmUrl, realmUrl, audience, clockSkew, allowedClients);
+  }
+
+  /**
+   * For a Keycloak realm whose tokens name another issuer than the address the service reaches it
+   * at: behind an Ingress, tokens carry the public name ({@code https://id.example.org/realms/
+   * saam}) while the keys are fetched in the cluster ({@code http://keycloak:8080/realms/saam}).
+   */
+  public static JwtVerifier forRealm(
+      String realmUrl,
+      String issuer,
+      String audience,
+      Duration clockSkew,
+      Set<String> allowedClients) {
+    String realm = withoutTrailingSlash(realmUrl);
     return new JwtVerifier(
-        issuer,
-        keySource(URI.create(issuer + "/protocol/openid-connect/certs"), Duration.ofMinutes(5)),
+        withoutTrailingSlash(issuer),
+        keySource(URI.create(realm + "/protocol/openid-connect/certs"), Duration.ofMinutes(5)),
         audience,
         clockSkew,
         allowedClients);
+  }
+
+  private static String withoutTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /**

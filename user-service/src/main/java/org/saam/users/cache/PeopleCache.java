@@ -1,11 +1,16 @@
 package org.saam.users.cache;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Cache-aside in Redis for profiles ({@code saam:user:<id>}) and for the assignment lists the
@@ -16,6 +21,9 @@ import java.util.UUID;
 public final class PeopleCache implements AutoCloseable {
   /** Channel of assignment changes; the message is the location id. */
   public static final String CHANNEL = "saam:assignments";
+
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
@@ -32,6 +40,10 @@ public final class PeopleCache implements AutoCloseable {
 
   public static PeopleCache connect(String uri, Duration ttl) {
     RedisClient client = RedisClient.create(uri);
+    // A Redis outage answers in seconds, not after Lettuce's default minute: requests fail
+    // clearly and /health (readiness) says so while the pod stays alive.
+    client.setOptions(
+        ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT)).build());
     try {
       return new PeopleCache(client, client.connect(), ttl);
     } catch (RuntimeException e) {
@@ -75,10 +87,15 @@ public final class PeopleCache implements AutoCloseable {
     return deleted;
   }
 
+  /** Whether Redis answers a PING within 2 s. */
   public boolean healthy() {
     try {
-      return "PONG".equals(redis.ping());
-    } catch (RuntimeException e) {
+      return "PONG"
+          .equals(connection.async().ping().get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       return false;
     }
   }
