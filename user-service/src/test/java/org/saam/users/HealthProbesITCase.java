@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.saam.common.testing.TcpProxy;
+import org.saam.users.testing.RunningUserService;
 
 /**
  * The two probes Kubernetes uses (k8s/): with Redis cut away, /health answers 503 naming Redis (the
@@ -46,6 +47,10 @@ class HealthProbesITCase {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("/health did not answer " + status + " within 60 s: " + reply.json());
+    throw new AssertionError(
+        "/health did not answer "
+            + status
+            + " within 60 s: "
+            + (reply == null ? null : reply.body()));
   }
 }
