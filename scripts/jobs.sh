@@ -286,7 +286,10 @@ run_tests() {
   step "mvn verify (unit tests, then *ITCase integration tests against the local stack)"
   check_alert_rules || rc=$?
   readings_binding lift
-  [ $rc -ne 0 ] || (cd "$SAAM_ROOT" && mvn -B verify "$@") || rc=$?
+  # The image tarballs are built in the package phase and opened by k8s/'s ImageTarballsTest.
+  [ $rc -ne 0 ] || build_image_base || rc=$?
+  [ $rc -ne 0 ] ||
+    (cd "$SAAM_ROOT" && mvn -B verify -Djib.skip=false -Dsaam.images.built=true "$@") || rc=$?
   readings_binding restore
   if [ $rc -eq 0 ]; then
     for c in flink feature-views prometheus; do component_running "$c" || started+=("$c"); done

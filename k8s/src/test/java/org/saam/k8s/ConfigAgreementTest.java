@@ -29,8 +29,9 @@ class ConfigAgreementTest {
       Map.of(
           "user-service", List.of("user-service", "common", "service-kit", "identity"),
           "feature-views", List.of("feature-views", "common", "service-kit", "identity"),
-          "tools", List.of("ingestion", "identity", "common"),
-          "sensor-pipeline", List.of("stream-jobs", "common"));
+          "ingestion", List.of("ingestion", "common"),
+          "identity", List.of("identity", "common"),
+          "flink", List.of("stream-jobs", "common"));
 
   @Test
   void everySaamVariableTheManifestsSetIsOneTheProgramReads() {
