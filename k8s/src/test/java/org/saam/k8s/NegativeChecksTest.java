@@ -120,45 +120,37 @@ class NegativeChecksTest {
 
   @Test
   void anExtraAllowedEdgeChangesTheMatrix() {
-    ObjectNode policy = Manifests.find(docs, "NetworkPolicy", "mongodb");
-    ObjectNode rule = ((ArrayNode) policy.at("/spec/ingress")).addObject();
-    rule.putArray("from")
-        .addObject()
-        .putObject("podSelector")
-        .putObject("matchLabels")
-        .put("app.kubernetes.io/name", "kibana");
-    ObjectNode kibana = Manifests.find(docs, "NetworkPolicy", "kibana");
-    ((ArrayNode) kibana.at("/spec/egress"))
-        .addObject()
-        .putArray("to")
-        .addObject()
-        .putObject("podSelector")
-        .putObject("matchLabels")
-        .put("app.kubernetes.io/name", "mongodb");
-    Set<Edge> extra =
-        new TreeSet<>(
-            NetworkPolicyMatrixTest.withoutOutsiderPairs(NetworkPolicyMatrixTest.admitted(docs)));
-    extra.removeAll(NetworkPolicyMatrixTest.expected(docs));
-    assertThat(extra)
+    allow("mongodb", "ingress", "from", "kibana");
+    allow("kibana", "egress", "to", "mongodb");
+    assertThat(extraEdges())
         .containsExactly(
             new Edge("kibana", "mongodb", "TCP/1"), new Edge("kibana", "mongodb", "TCP/27017"));
   }
 
   @Test
   void anEdgeAllowedAtOneEndOnlyStaysClosed() {
-    ObjectNode policy = Manifests.find(docs, "NetworkPolicy", "postgres");
-    ((ArrayNode) policy.at("/spec/ingress"))
+    allow("postgres", "ingress", "from", "feature-views");
+    assertThat(extraEdges()).isEmpty();
+  }
+
+  /** Adds a rule to the component's policy admitting every port of the other component. */
+  private void allow(String component, String direction, String peers, String other) {
+    ObjectNode policy = Manifests.find(docs, "NetworkPolicy", component);
+    ((ArrayNode) policy.at("/spec/" + direction))
         .addObject()
-        .putArray("from")
+        .putArray(peers)
         .addObject()
         .putObject("podSelector")
         .putObject("matchLabels")
-        .put("app.kubernetes.io/name", "feature-views");
+        .put("app.kubernetes.io/name", other);
+  }
+
+  private Set<Edge> extraEdges() {
     Set<Edge> extra =
         new TreeSet<>(
             NetworkPolicyMatrixTest.withoutOutsiderPairs(NetworkPolicyMatrixTest.admitted(docs)));
     extra.removeAll(NetworkPolicyMatrixTest.expected(docs));
-    assertThat(extra).isEmpty();
+    return extra;
   }
 
   @Test
