@@ -6,7 +6,8 @@ run_bench() {
   [ $# -gt 0 ] && shift
   case "$name" in
     e2e) bench_e2e "$@" ;;
-    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] (./saam bench e2e --help)" ;;
+    pipeline) bench_pipeline "$@" ;;
+    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] (./saam bench <name> --help)" ;;
   esac
 }
 
@@ -57,6 +58,28 @@ bench_e2e() {
   return $rc
 }
 
+# The Flink job alone, in one JVM with Flink's own class path (the local stack's): no server runs.
+bench_pipeline() {
+  local args=() out stamp config
+  case "${1:-}" in
+    --help | -h)
+      ensure_built benchmarks
+      java -cp "$(jar_of benchmarks)" org.saam.bench.BenchCommand pipeline --help
+      return 0 ;;
+  esac
+  args=("$@")
+  ensure_built benchmarks
+  config="commit $(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$SAAM_ROOT" diff --quiet HEAD -- . ':!benchmarks/RESULTS.md' ':!benchmarks/results' 2>/dev/null || echo '+uncommitted'); ${args[*]:-defaults}"
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/pipeline-$stamp.json"
+  step "pipeline benchmark ($config)"
+  # shellcheck disable=SC2086 # FLINK_JAVA_OPTS is a list of JVM flags
+  java $FLINK_JAVA_OPTS -Xmx${SAAM_BENCH_HEAP:-3g} -Dlog4j2.level=ERROR \
+    -cp "$(jar_of benchmarks):$(classpath_of flink)" org.saam.bench.BenchCommand pipeline \
+    "${args[@]}" --config "$config" --out "$out" \
+    --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
+}
+
 # The test run keeps the benchmarks from rotting: each runs briefly at a tiny size, and must finish
 # with no reading lost. Speed is not judged here (RESULTS.md records measured runs).
 run_bench_smoke() {
@@ -66,6 +89,9 @@ run_bench_smoke() {
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
     bench_e2e --rate 500 --duration 5 --drain-timeout 120 || { err "the e2e benchmark failed"; return 1; }
   ok "e2e benchmark ran: $(jq -c '{published, stored, loss, latency_ms}' "$(ls -t "$SAAM_LOGS"/bench/e2e-*.json | head -1)")"
+  SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
+    bench_pipeline --homes 1 --days 1 || { err "the pipeline benchmark failed"; return 1; }
+  ok "pipeline benchmark ran: $(jq -c '{readings, readings_per_second, loss, written}' "$(ls -t "$SAAM_LOGS"/bench/pipeline-*.json | head -1)")"
 }
 
 # Messages in the readings queue (ready and unacknowledged).

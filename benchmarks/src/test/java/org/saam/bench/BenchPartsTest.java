@@ -6,9 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.functions.source.SourceFunction;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.saam.ingestion.simulator.SimulationSettings;
+import org.saam.stream.records.BucketSamples;
+import org.saam.stream.records.RawMessage;
 
 class BenchPartsTest {
   @Test
@@ -69,5 +78,69 @@ class BenchPartsTest {
             "| 2026-12-02T05:00:00Z | e2e | 10000 | 9990.5 | 9801.0 | 120.0 | 300.0 | 450.5 | 900.0"
                 + " | 0 | prefetch\\|5000 |");
     assertThat(text.lines().filter(l -> l.startsWith("| 2026-12-02"))).hasSize(2);
+  }
+
+  @Test
+  void prebuiltMessagesCarryEveryReadingOfTheSimulationOnItsHomesRoutingKey() throws Exception {
+    var settings =
+        SimulationSettings.defaults()
+            .withLocationPrefix("pipe-")
+            .withHomes(2)
+            .withDays(1)
+            .withStartDate(LocalDate.of(2026, 10, 1));
+    PrebuiltMessages source = PrebuiltMessages.of(settings);
+
+    assertThat(source.readings()).isGreaterThan(10_000);
+    assertThat(source.messages()).isGreaterThan(100);
+    var collected = new ArrayList<org.saam.stream.records.RawMessage>();
+    source.run(new CollectingContext(collected));
+    assertThat(collected).hasSize((int) source.messages());
+    assertThat(PrebuiltMessages.emittedReadings()).isEqualTo(source.readings());
+    assertThat(collected)
+        .allSatisfy(m -> assertThat(m.routingKey()).matches("saam\\.pipe-\\d+\\.readings"));
+  }
+
+  @Test
+  void theCountingSinkCountsTheReadingsOfABucketGroup() throws Exception {
+    CountingSink.reset();
+    CountingSink<org.saam.stream.records.BucketSamples> sink =
+        new CountingSink<>(CountingSink.MEASUREMENTS);
+    @SuppressWarnings("deprecation")
+    var writer = sink.createWriter((Sink.InitContext) null);
+    writer.write(
+        new BucketSamples(
+            "loc-1", "u", "bed.presence", "d", 0L, new long[] {1, 2, 3}, new double[] {1, 1, 1}),
+        null);
+    assertThat(CountingSink.count(CountingSink.MEASUREMENTS)).isEqualTo(3);
+    assertThat(CountingSink.elements(CountingSink.MEASUREMENTS)).isEqualTo(1);
+  }
+
+  /** Takes what a source emits, as the job would. */
+  @SuppressWarnings("deprecation")
+  private record CollectingContext(List<org.saam.stream.records.RawMessage> out)
+      implements SourceFunction.SourceContext<org.saam.stream.records.RawMessage> {
+    @Override
+    public void collect(RawMessage element) {
+      out.add(element);
+    }
+
+    @Override
+    public void collectWithTimestamp(RawMessage element, long timestamp) {
+      out.add(element);
+    }
+
+    @Override
+    public void emitWatermark(Watermark mark) {}
+
+    @Override
+    public void markAsTemporarilyIdle() {}
+
+    @Override
+    public Object getCheckpointLock() {
+      return this;
+    }
+
+    @Override
+    public void close() {}
   }
 }

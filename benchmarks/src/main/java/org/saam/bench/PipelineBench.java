@@ -1,0 +1,251 @@
+package org.saam.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.saam.common.cli.Cli;
+import org.saam.ingestion.simulator.SimulationSettings;
+import org.saam.stream.pipeline.Connectors;
+import org.saam.stream.pipeline.SensorPipelineJob;
+import org.saam.stream.pipeline.SensorPipelineOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pipeline}: the Flink job alone. Gateway payloads are built in memory by the simulator
+ * before the clock starts; an in-process source hands them to the real operators (parse, validate,
+ * rate limits, event time, join, features, coaching) as fast as they take them; the sinks count and
+ * discard. Measures readings per second through the job on a local cluster in this JVM,
+ * checkpointing as in production.
+ */
+@Command(
+    name = "pipeline",
+    mixinStandardHelpOptions = true,
+    description = "The Flink job alone: in-memory payloads, real operators, counting sinks.")
+public final class PipelineBench implements Callable<Integer> {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Option(
+      names = "--homes",
+      defaultValue = "10",
+      description = "simulated homes (default: ${DEFAULT-VALUE})")
+  int homes;
+
+  @Option(
+      names = "--days",
+      defaultValue = "7",
+      description = "simulated days (default: ${DEFAULT-VALUE})")
+  int days;
+
+  @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "2",
+      description =
+          "of every operator but the source, as on the cluster (default: ${DEFAULT-VALUE})")
+  int parallelism;
+
+  @Option(
+      names = "--job-args",
+      defaultValue = "",
+      description =
+          "pipeline options, as for ./saam jobs submit (for example '--checkpoint.interval-ms 5000')")
+  String jobArgs;
+
+  @Option(
+      names = "--config",
+      defaultValue = "",
+      description = "what to record as the configuration (./saam bench adds the commit)")
+  String config;
+
+  @Option(names = "--out", required = true, description = "the JSON result file")
+  Path out;
+
+  @Option(names = "--results-md", description = "a Markdown table to append a row to")
+  Path resultsMarkdown;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (homes < 1 || days < 1 || parallelism < 1) {
+      throw new IllegalArgumentException("--homes, --days and --parallelism must be at least 1");
+    }
+    PrintWriter console = spec.commandLine().getOut();
+    SimulationSettings settings =
+        SimulationSettings.defaults()
+            .withLocationPrefix("pipe-")
+            .withHomes(homes)
+            .withDays(days)
+            .withSeed(seed)
+            .withStartDate(LocalDate.of(2026, 10, 1));
+    // The job here opens no broker and asks no identity provider: their secrets are not needed.
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.putIfAbsent("SAAM_RABBITMQ_PIPELINE_PASSWORD", "not-used-by-the-benchmark");
+    environment.putIfAbsent("SAAM_PIPELINE_CLIENT_SECRET", "not-used-by-the-benchmark");
+    SensorPipelineOptions options =
+        SensorPipelineOptions.fromArgs(
+            jobArgs.isBlank() ? new String[0] : jobArgs.trim().split("\\s+"), environment);
+
+    console.printf("pipeline: building the payloads of %d homes x %d days%n", homes, days);
+    PrebuiltMessages source = PrebuiltMessages.of(settings);
+    long readings = source.readings();
+    console.printf(
+        "pipeline: %,d readings in %,d messages; running the job at parallelism %d%n",
+        readings, source.messages(), parallelism);
+
+    CountingSink.reset();
+    Configuration conf = new Configuration();
+    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
+    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    SensorPipelineJob.configure(env, options);
+    new SensorPipelineJob(
+            source,
+            new CountingSink<>(CountingSink.MEASUREMENTS),
+            new CountingSink<>(CountingSink.QUARANTINE),
+            new CountingSink<>(CountingSink.COMPLETENESS),
+            new CountingSink<>(CountingSink.FEATURES),
+            Connectors.catalogue(options),
+            new StaticAssignments(),
+            options,
+            new SensorPipelineJob.Coaching(
+                Connectors.coachingRules(options),
+                List.of(new CountingSink<>(CountingSink.COACHING))))
+        .build(env);
+
+    Thread progress = progressLine(console, readings);
+    env.execute("sensor-pipeline benchmark");
+    long finishedAt = System.nanoTime();
+    progress.interrupt();
+    progress.join();
+    double seconds = (finishedAt - PrebuiltMessages.firstEmitNanos()) / 1e9;
+    long stored = CountingSink.count(CountingSink.MEASUREMENTS);
+
+    ObjectNode result = JSON.createObjectNode();
+    result.put("bench", "pipeline");
+    result.put("date", Instant.now().toString());
+    ObjectNode conditions = result.putObject("conditions");
+    conditions.put("homes", homes);
+    conditions.put("days", days);
+    conditions.put("seed", seed);
+    conditions.put("parallelism", parallelism);
+    conditions.put("cores", Runtime.getRuntime().availableProcessors());
+    conditions.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    conditions.put("pipeline_config", config.isBlank() ? jobArgs : config);
+    result.put("readings", readings);
+    result.put("messages", source.messages());
+    result.put("seconds", E2eBench.round(seconds));
+    result.put("readings_per_second", Math.round(readings / seconds));
+    ObjectNode written = result.putObject("written");
+    written.put("readings_in_buckets", stored);
+    written.put("bucket_writes", CountingSink.elements(CountingSink.MEASUREMENTS));
+    written.put("features", CountingSink.count(CountingSink.FEATURES));
+    written.put("coaching_events", CountingSink.count(CountingSink.COACHING));
+    written.put("quarantined", CountingSink.count(CountingSink.QUARANTINE));
+    written.put("completeness", CountingSink.count(CountingSink.COMPLETENESS));
+    result.put("loss", readings - stored);
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    JSON.writeValue(out.toFile(), result);
+    if (resultsMarkdown != null) {
+      appendRow(resultsMarkdown, result);
+    }
+    console.printf(
+        "%npipeline: %,d readings in %.1f s: %,.0f readings/s; %,d features, %,d coaching events,"
+            + " %,d quarantined; loss %,d%nresult: %s%n",
+        readings,
+        seconds,
+        readings / seconds,
+        CountingSink.count(CountingSink.FEATURES),
+        CountingSink.count(CountingSink.COACHING),
+        CountingSink.count(CountingSink.QUARANTINE),
+        readings - stored,
+        out);
+    return readings == stored ? Cli.OK : Cli.FAILED;
+  }
+
+  private static Thread progressLine(PrintWriter console, long readings) {
+    Thread progress =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Thread.sleep(1_000);
+                  long start = PrebuiltMessages.firstEmitNanos();
+                  if (start == 0) {
+                    continue;
+                  }
+                  double elapsed = (System.nanoTime() - start) / 1e9;
+                  long emitted = PrebuiltMessages.emittedReadings();
+                  console.printf(
+                      "\r  %4.0f s  source %,d of %,d readings (%,.0f/s), written %,d   ",
+                      elapsed,
+                      emitted,
+                      readings,
+                      emitted / elapsed,
+                      CountingSink.count(CountingSink.MEASUREMENTS));
+                  console.flush();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "pipeline-progress");
+    progress.setDaemon(true);
+    progress.start();
+    return progress;
+  }
+
+  /** Appends one row to the pipeline table of a RESULTS.md (its header is written once). */
+  static void appendRow(Path markdown, ObjectNode result) throws IOException {
+    String text = Files.exists(markdown) ? Files.readString(markdown) : "";
+    String marker = "<!-- pipeline runs appended by ./saam bench pipeline -->\n";
+    StringBuilder add = new StringBuilder();
+    if (!text.contains(marker)) {
+      add.append("\n## Pipeline runs\n\n")
+          .append(marker)
+          .append(
+              "| date | readings | seconds | readings/s | parallelism | features | loss | pipeline"
+                  + " config |\n|---|---|---|---|---|---|---|---|\n");
+    }
+    ObjectNode conditions = (ObjectNode) result.get("conditions");
+    add.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %d | %s | %d | %d | %d | %d | %s |%n",
+            result.get("date").asText(),
+            result.get("readings").asLong(),
+            result.get("seconds").asText(),
+            result.get("readings_per_second").asLong(),
+            conditions.get("parallelism").asInt(),
+            result.get("written").get("features").asLong(),
+            result.get("loss").asLong(),
+            conditions.get("pipeline_config").asText().replace("|", "\\|")));
+    Files.writeString(
+        markdown, add.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+}
