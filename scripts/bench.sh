@@ -7,7 +7,8 @@ run_bench() {
   case "$name" in
     e2e) bench_e2e "$@" ;;
     pipeline) bench_pipeline "$@" ;;
-    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] (./saam bench <name> --help)" ;;
+    jmh) bench_jmh "$@" ;;
+    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] | jmh [--quick] [REGEX] (./saam bench <name> --help)" ;;
   esac
 }
 
@@ -80,6 +81,41 @@ bench_pipeline() {
     --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
 }
 
+# JMH micro-benchmarks of the codec, the catalogue checks and every feature function. --quick: one
+# short iteration in this JVM (the test run's smoke check; no figure worth recording).
+bench_jmh() {
+  local quick=0 filter=() out stamp settings commit
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --quick) quick=1; shift ;;
+      --help | -h) say "usage: ./saam bench jmh [--quick] [REGEX]   (REGEX selects benchmarks, e.g. Codec)"; return 0 ;;
+      *) filter+=("$1"); shift ;;
+    esac
+  done
+  ensure_built benchmarks
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/jmh-$stamp.json"
+  mkdir -p "$(dirname "$out")"
+  if [ $quick = 1 ]; then settings=(-f 0 -wi 0 -i 1 -r 100ms); else settings=(); fi
+  step "JMH micro-benchmarks${filter[*]:+ matching ${filter[*]}}"
+  java -cp "$(jar_of benchmarks)" org.openjdk.jmh.Main "${settings[@]}" -foe true -rf json -rff "$out" "${filter[@]}" ||
+    { err "JMH failed"; return 1; }
+  commit="$(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  jmh_rows "$out" "$commit$([ $quick = 1 ] && echo ', quick')" >>"${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
+  ok "results: $out"
+}
+
+# Rows of the micro-benchmark table of RESULTS.md (its header is written once).
+jmh_rows() {
+  local json="$1" note="$2" results="${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
+  if ! grep -q '<!-- jmh runs appended by ./saam bench jmh -->' "$results" 2>/dev/null; then
+    printf '\n## Micro-benchmark runs (JMH)\n\n<!-- jmh runs appended by ./saam bench jmh -->\n'
+    printf '| date | benchmark | mode | score | error (99.9 %%) | unit | run |\n|---|---|---|---|---|---|---|\n'
+  fi
+  jq -r --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg note "$note" '.[] |
+    "| \($date) | \(.benchmark | sub("org.saam.bench.jmh."; "")) | \(.mode) | \(.primaryMetric.score * 10 | round / 10) | \(.primaryMetric.scoreError | if type == "number" then (. * 10 | round / 10) else "-" end) | \(.primaryMetric.scoreUnit) | \($note) |"' "$json"
+}
+
 # The test run keeps the benchmarks from rotting: each runs briefly at a tiny size, and must finish
 # with no reading lost. Speed is not judged here (RESULTS.md records measured runs).
 run_bench_smoke() {
@@ -92,6 +128,9 @@ run_bench_smoke() {
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
     bench_pipeline --homes 1 --days 1 || { err "the pipeline benchmark failed"; return 1; }
   ok "pipeline benchmark ran: $(jq -c '{readings, readings_per_second, loss, written}' "$(ls -t "$SAAM_LOGS"/bench/pipeline-*.json | head -1)")"
+  SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
+    bench_jmh --quick >"$SAAM_LOGS/bench/jmh.log" 2>&1 || { err "the JMH benchmarks failed (log: $SAAM_LOGS/bench/jmh.log)"; return 1; }
+  ok "JMH benchmarks ran: $(jq length "$(ls -t "$SAAM_LOGS"/bench/jmh-*.json | head -1)") benchmarks"
 }
 
 # Messages in the readings queue (ready and unacknowledged).
