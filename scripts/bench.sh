@@ -8,7 +8,8 @@ run_bench() {
     e2e) bench_e2e "$@" ;;
     pipeline) bench_pipeline "$@" ;;
     jmh) bench_jmh "$@" ;;
-    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] | jmh [--quick] [REGEX] (./saam bench <name> --help)" ;;
+    chart) bench_chart ;;
+    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] | jmh [--quick] [REGEX] | chart (./saam bench <name> --help)" ;;
   esac
 }
 
@@ -56,7 +57,16 @@ bench_e2e() {
   if [ -n "$submitted" ]; then
     jobs_cancel "$PIPELINE_NAME" >/dev/null || err "cancelling the benchmark's $PIPELINE_NAME failed"
   fi
+  bench_chart || rc=1
   return $rc
+}
+
+# One PNG of every recorded e2e and pipeline run of the results folder (results/runs.png).
+bench_chart() {
+  local dir="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}"
+  ensure_built benchmarks
+  java -Djava.awt.headless=true -cp "$(jar_of benchmarks)" org.saam.bench.BenchCommand chart \
+    --results "$dir" --out "$dir/runs.png"
 }
 
 # The Flink job alone, in one JVM with Flink's own class path (the local stack's): no server runs.
@@ -78,7 +88,8 @@ bench_pipeline() {
   java $FLINK_JAVA_OPTS -Xmx${SAAM_BENCH_HEAP:-3g} -Dlog4j2.level=ERROR \
     -cp "$(jar_of benchmarks):$(classpath_of flink)" org.saam.bench.BenchCommand pipeline \
     "${args[@]}" --config "$config" --out "$out" \
-    --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
+    --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}" || return 1
+  bench_chart
 }
 
 # JMH micro-benchmarks of the codec, the catalogue checks and every feature function. --quick: one

@@ -11,18 +11,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.saam.common.cli.Cli;
 import org.saam.ingestion.simulator.SimulationSettings;
-import org.saam.stream.pipeline.Connectors;
-import org.saam.stream.pipeline.SensorPipelineJob;
 import org.saam.stream.pipeline.SensorPipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -115,29 +108,10 @@ public final class PipelineBench implements Callable<Integer> {
         "pipeline: %,d readings in %,d messages; running the job at parallelism %d%n",
         readings, source.messages(), parallelism);
 
-    CountingSink.reset();
-    Configuration conf = new Configuration();
-    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
-    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-    SensorPipelineJob.configure(env, options);
-    new SensorPipelineJob(
-            source,
-            new CountingSink<>(CountingSink.MEASUREMENTS),
-            new CountingSink<>(CountingSink.QUARANTINE),
-            new CountingSink<>(CountingSink.COMPLETENESS),
-            new CountingSink<>(CountingSink.FEATURES),
-            Connectors.catalogue(options),
-            new StaticAssignments(),
-            options,
-            new SensorPipelineJob.Coaching(
-                Connectors.coachingRules(options),
-                List.of(new CountingSink<>(CountingSink.COACHING))))
-        .build(env);
-
+    // Flink's classes are touched only in PipelineRun: the other benchmarks run without them.
+    Runnable job = PipelineRun.prepare(source, options, parallelism);
     Thread progress = progressLine(console, readings);
-    env.execute("sensor-pipeline benchmark");
+    job.run();
     long finishedAt = System.nanoTime();
     progress.interrupt();
     progress.join();

@@ -115,6 +115,37 @@ class BenchPartsTest {
     assertThat(CountingSink.elements(CountingSink.MEASUREMENTS)).isEqualTo(1);
   }
 
+  @Test
+  void theChartDrawsOnePanelPerFigureOfTheRecordedRuns(@TempDir Path dir) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    for (int run = 0; run < 3; run++) {
+      ObjectNode e2e = json.createObjectNode();
+      e2e.put("bench", "e2e").put("date", "2026-12-0" + (run + 1) + "T00:00:00Z");
+      e2e.putObject("conditions").put("rate_offered", 10_000.0 * (run + 1));
+      e2e.put("stored_rate", 9_000.0 * (run + 1));
+      e2e.putObject("latency_ms").put("p50", 300.0).put("p99", 1_200.0);
+      json.writeValue(dir.resolve("e2e-" + run + ".json").toFile(), e2e);
+    }
+    ObjectNode pipeline = json.createObjectNode();
+    pipeline.put("bench", "pipeline").put("date", "2026-12-04T00:00:00Z");
+    pipeline.put("readings_per_second", 150_000);
+    json.writeValue(dir.resolve("pipeline-0.json").toFile(), pipeline);
+    Files.writeString(dir.resolve("jmh-0.json"), "[]"); // not a run of these charts
+
+    Path png = dir.resolve("runs.png");
+    ChartCommand chart = new ChartCommand();
+    chart.results = dir;
+    chart.out = png;
+    assertThat(chart.call()).isZero();
+
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(900);
+    assertThat(image.getHeight()).as("three panels of 320 px").isEqualTo(960);
+    assertThat(ChartCommand.read(dir))
+        .extracting(ChartCommand.Run::bench)
+        .containsExactly("e2e", "e2e", "e2e", "pipeline");
+  }
+
   /** Takes what a source emits, as the job would. */
   @SuppressWarnings("deprecation")
   private record CollectingContext(List<org.saam.stream.records.RawMessage> out)
