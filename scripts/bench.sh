@@ -5,7 +5,13 @@ run_bench() {
   local name="${1:-}"
   [ $# -gt 0 ] && shift
   case "$name" in
-    e2e) bench_e2e "$@" ;;
+    e2e)
+      if [ "${1:-}" = --ramp ]; then
+        shift
+        bench_ramp "$@"
+      else
+        bench_e2e "$@"
+      fi ;;
     pipeline) bench_pipeline "$@" ;;
     jmh) bench_jmh "$@" ;;
     chart) bench_chart ;;
@@ -59,6 +65,61 @@ bench_e2e() {
   fi
   bench_chart || rc=1
   return $rc
+}
+
+# ./saam bench e2e --ramp: e2e runs at rising rates until one is not held; the highest rate held
+# is the result. Held: nothing lost, p99 within the bound, the backlog drained within 10 s of the
+# end of publishing (it did not grow during the run) and the stored rate at least 97 % of the offered.
+bench_ramp() {
+  local from=5000 step=5000 max=60000 duration=300 p99_limit=1000 rate held="" json previous verdict out stamp
+  local pass=() runs=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --from) from="$2"; shift 2 ;;
+      --step) step="$2"; shift 2 ;;
+      --max) max="$2"; shift 2 ;;
+      --duration) duration="$2"; shift 2 ;;
+      --p99-ms) p99_limit="$2"; shift 2 ;;
+      --help | -h)
+        say "usage: ./saam bench e2e --ramp [--from 5000] [--step 5000] [--max 60000] [--duration 300] [--p99-ms 1000] [e2e options]"
+        return 0 ;;
+      *) pass+=("$1"); shift ;;
+    esac
+  done
+  [[ "$from" =~ ^[0-9]+$ && "$step" =~ ^[0-9]+$ && "$max" =~ ^[0-9]+$ && "$duration" =~ ^[0-9]+$ && "$p99_limit" =~ ^[0-9]+$ ]] ||
+    die "--from, --step, --max, --duration and --p99-ms take whole numbers"
+  [ "$step" -gt 0 ] || die "--step must be positive"
+  rate=$from
+  while [ "$rate" -le "$max" ]; do
+    step "ramp: $rate readings/s for $duration s (held so far: ${held:-none})"
+    previous=$(ls -t "${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}"/e2e-*.json 2>/dev/null | head -1)
+    # A run that loses readings exits 1; the verdict below says so.
+    bench_e2e --rate "$rate" --duration "$duration" "${pass[@]}" || true
+    json=$(ls -t "${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}"/e2e-*.json 2>/dev/null | head -1)
+    [ -n "$json" ] && [ "$json" != "$previous" ] || die "the e2e run at $rate readings/s wrote no result"
+    verdict=$(jq -r --argjson p99 "$p99_limit" --argjson rate "$rate" '
+      if .loss != 0 then "lost \(.loss) readings"
+      elif (.latency_ms.p99 // 1e9) > $p99 then "p99 \(.latency_ms.p99) ms over \($p99) ms"
+      elif (.drain_s // 1e9) > 10 then "backlog: \(.drain_s) s to drain after publishing"
+      elif (.stored_rate // 0) < 0.97 * $rate then "stored \(.stored_rate)/s of \($rate)/s"
+      else "held" end' "$json")
+    runs+=("{\"rate\": $rate, \"result\": \"$(basename "$json")\", \"verdict\": \"$verdict\"}")
+    if [ "$verdict" != held ]; then
+      say "  not held at $rate readings/s: $verdict"
+      break
+    fi
+    ok "held $rate readings/s"
+    held=$rate
+    rate=$((rate + step))
+  done
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/ramp-$stamp.json"
+  printf '{"bench": "ramp", "date": "%s", "criteria": {"duration_s": %s, "p99_ms": %s, "drain_s": 10, "stored_share": 0.97}, "highest_held": %s, "runs": [%s]}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$duration" "$p99_limit" "${held:-null}" "$(IFS=,; echo "${runs[*]}")" | jq . >"$out"
+  printf '\n**Ramp %s**: highest rate held for %s s with p99 under %s ms: %s readings/s (%s).\n' \
+    "$(date -u +%Y-%m-%d)" "$duration" "$p99_limit" "${held:-none}" "$(basename "$out")" \
+    >>"${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
+  ok "highest rate held: ${held:-none} readings/s ($out)"
 }
 
 # One PNG of every recorded e2e and pipeline run of the results folder (results/runs.png).
@@ -136,6 +197,10 @@ run_bench_smoke() {
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
     bench_e2e --rate 500 --duration 5 --drain-timeout 120 || { err "the e2e benchmark failed"; return 1; }
   ok "e2e benchmark ran: $(jq -c '{published, stored, loss, latency_ms}' "$(ls -t "$SAAM_LOGS"/bench/e2e-*.json | head -1)")"
+  SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
+    bench_ramp --from 200 --step 200 --max 400 --duration 3 --p99-ms 60000 --drain-timeout 120 ||
+    { err "the e2e ramp failed"; return 1; }
+  ok "e2e ramp ran: $(jq -c '{highest_held, runs: [.runs[].verdict]}' "$(ls -t "$SAAM_LOGS"/bench/ramp-*.json | head -1)")"
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
     bench_pipeline --homes 1 --days 1 || { err "the pipeline benchmark failed"; return 1; }
   ok "pipeline benchmark ran: $(jq -c '{readings, readings_per_second, loss, written}' "$(ls -t "$SAAM_LOGS"/bench/pipeline-*.json | head -1)")"
