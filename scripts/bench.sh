@@ -146,8 +146,11 @@ bench_pipeline() {
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
   out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/pipeline-$stamp.json"
   step "pipeline benchmark ($config)"
+  # SAAM_BENCH_JFR=1: a Java Flight Recorder profile next to the result (jfr view hot-methods X.jfr)
+  local profile=()
+  [ -z "${SAAM_BENCH_JFR:-}" ] || profile=("-XX:StartFlightRecording=filename=${out%.json}.jfr,settings=profile")
   # shellcheck disable=SC2086 # FLINK_JAVA_OPTS is a list of JVM flags
-  java $FLINK_JAVA_OPTS -Xmx${SAAM_BENCH_HEAP:-3g} -Dlog4j2.level=ERROR \
+  java $FLINK_JAVA_OPTS "${profile[@]}" -Xmx${SAAM_BENCH_HEAP:-3g} -Dlog4j2.level=ERROR \
     -cp "$(jar_of benchmarks):$(classpath_of flink)" org.saam.bench.BenchCommand pipeline \
     "${args[@]}" --config "$config" --out "$out" \
     --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}" || return 1
