@@ -15,8 +15,9 @@ run_bench() {
     pipeline) bench_pipeline "$@" ;;
     jmh) bench_jmh "$@" ;;
     views) bench_views "$@" ;;
+    sink) bench_sink "$@" ;;
     chart) bench_chart ;;
-    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] | views [--readings 10000000] [--queries 200] | jmh [--quick] [REGEX] | chart (./saam bench <name> --help)" ;;
+    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] | sink [--homes 10] [--days 2] [--group-messages 40] | views [--readings 10000000] [--queries 200] | jmh [--quick] [REGEX] | chart (./saam bench <name> --help)" ;;
   esac
 }
 
@@ -157,6 +158,28 @@ bench_pipeline() {
   bench_chart
 }
 
+# The measurement sink alone into the MongoDB-wire server, in one JVM with Flink's class path.
+bench_sink() {
+  local out stamp config
+  case "${1:-}" in
+    --help | -h)
+      ensure_built benchmarks
+      java -jar "$(jar_of benchmarks)" sink --help
+      return 0 ;;
+  esac
+  ensure_built benchmarks
+  stack_up mongo >/dev/null
+  config="commit $(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); MongoDB stand-in (mongo-java-server, memory); ${*:-defaults}"
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/sink-$stamp.json"
+  step "sink benchmark ($config)"
+  # shellcheck disable=SC2086 # FLINK_JAVA_OPTS is a list of JVM flags
+  java $FLINK_JAVA_OPTS -Xmx${SAAM_BENCH_HEAP:-3g} -Dlog4j2.level=ERROR \
+    -cp "$(jar_of benchmarks):$(classpath_of flink)" org.saam.bench.BenchCommand sink \
+    "$@" --config "$config" --out "$out" \
+    --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
+}
+
 # Query latency of feature-views over many stored readings (loaded in bulk, removed after), as
 # the data scientists' demo account asks.
 bench_views() {
@@ -226,6 +249,9 @@ run_bench_smoke() {
     bench_ramp --from 200 --step 200 --max 400 --duration 3 --p99-ms 60000 --drain-timeout 120 ||
     { err "the e2e ramp failed"; return 1; }
   ok "e2e ramp ran: $(jq -c '{highest_held, runs: [.runs[].verdict]}' "$(ls -t "$SAAM_LOGS"/bench/ramp-*.json | head -1)")"
+  SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
+    bench_sink --homes 1 --days 1 || { err "the sink benchmark failed"; return 1; }
+  ok "sink benchmark ran: $(jq -c '{readings, groups, readings_per_second, loss}' "$(ls -t "$SAAM_LOGS"/bench/sink-*.json | head -1)")"
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
     bench_views --readings 20000 --days 2 --queries 5 || { err "the views benchmark failed"; return 1; }
   ok "views benchmark ran: $(jq -c '.latency_ms | map_values(.p99)' "$(ls -t "$SAAM_LOGS"/bench/views-*.json | head -1)")"

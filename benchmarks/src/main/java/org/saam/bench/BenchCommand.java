@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "saam-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {E2eBench.class, PipelineBench.class, ViewsBench.class, ChartCommand.class},
+    subcommands = {
+      E2eBench.class,
+      PipelineBench.class,
+      SinkBench.class,
+      ViewsBench.class,
+      ChartCommand.class
+    },
     description = {
       "Benchmarks of the SAAM platform. Each prints a progress line while it runs and writes a"
           + " JSON result; ./saam bench <name> starts what it needs and appends a row to"
