@@ -73,7 +73,7 @@ bench_e2e() {
 # is the result. Held: nothing lost, p99 within the bound, the backlog drained within 10 s of the
 # end of publishing (it did not grow during the run) and the stored rate at least 97 % of the offered.
 bench_ramp() {
-  local from=5000 step=5000 max=60000 duration=300 p99_limit=1000 rate held="" json previous verdict out stamp
+  local from=5000 step=5000 max=60000 duration=300 warmup=30 p99_limit=1000 rate held="" json previous verdict out stamp
   local pass=() runs=()
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -81,22 +81,23 @@ bench_ramp() {
       --step) step="$2"; shift 2 ;;
       --max) max="$2"; shift 2 ;;
       --duration) duration="$2"; shift 2 ;;
+      --warmup) warmup="$2"; shift 2 ;;
       --p99-ms) p99_limit="$2"; shift 2 ;;
       --help | -h)
-        say "usage: ./saam bench e2e --ramp [--from 5000] [--step 5000] [--max 60000] [--duration 300] [--p99-ms 1000] [e2e options]"
+        say "usage: ./saam bench e2e --ramp [--from 5000] [--step 5000] [--max 60000] [--duration 300] [--warmup 30] [--p99-ms 1000] [e2e options]"
         return 0 ;;
       *) pass+=("$1"); shift ;;
     esac
   done
-  [[ "$from" =~ ^[0-9]+$ && "$step" =~ ^[0-9]+$ && "$max" =~ ^[0-9]+$ && "$duration" =~ ^[0-9]+$ && "$p99_limit" =~ ^[0-9]+$ ]] ||
-    die "--from, --step, --max, --duration and --p99-ms take whole numbers"
+  [[ "$from" =~ ^[0-9]+$ && "$step" =~ ^[0-9]+$ && "$max" =~ ^[0-9]+$ && "$duration" =~ ^[0-9]+$ && "$warmup" =~ ^[0-9]+$ && "$p99_limit" =~ ^[0-9]+$ ]] ||
+    die "--from, --step, --max, --duration, --warmup and --p99-ms take whole numbers"
   [ "$step" -gt 0 ] || die "--step must be positive"
   rate=$from
   while [ "$rate" -le "$max" ]; do
     step "ramp: $rate readings/s for $duration s (held so far: ${held:-none})"
     previous=$(ls -t "${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}"/e2e-*.json 2>/dev/null | head -1)
     # A run that loses readings exits 1; the verdict below says so.
-    bench_e2e --rate "$rate" --duration "$duration" "${pass[@]}" || true
+    bench_e2e --rate "$rate" --duration "$duration" --warmup "$warmup" "${pass[@]}" || true
     json=$(ls -t "${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}"/e2e-*.json 2>/dev/null | head -1)
     [ -n "$json" ] && [ "$json" != "$previous" ] || die "the e2e run at $rate readings/s wrote no result"
     verdict=$(jq -r --argjson p99 "$p99_limit" --argjson rate "$rate" '
@@ -116,8 +117,8 @@ bench_ramp() {
   done
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
   out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/ramp-$stamp.json"
-  printf '{"bench": "ramp", "date": "%s", "criteria": {"duration_s": %s, "p99_ms": %s, "drain_s": 10, "stored_share": 0.97}, "highest_held": %s, "runs": [%s]}\n' \
-    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$duration" "$p99_limit" "${held:-null}" "$(IFS=,; echo "${runs[*]}")" | jq . >"$out"
+  printf '{"bench": "ramp", "date": "%s", "criteria": {"duration_s": %s, "warmup_s": %s, "p99_ms": %s, "drain_s": 10, "stored_share": 0.97}, "highest_held": %s, "runs": [%s]}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$duration" "$warmup" "$p99_limit" "${held:-null}" "$(IFS=,; echo "${runs[*]}")" | jq . >"$out"
   printf '\n**Ramp %s**: highest rate held for %s s with p99 under %s ms: %s readings/s (%s).\n' \
     "$(date -u +%Y-%m-%d)" "$duration" "$p99_limit" "${held:-none}" "$(basename "$out")" \
     >>"${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
@@ -246,7 +247,7 @@ run_bench_smoke() {
     bench_e2e --rate 500 --duration 5 --drain-timeout 120 || { err "the e2e benchmark failed"; return 1; }
   ok "e2e benchmark ran: $(jq -c '{published, stored, loss, latency_ms}' "$(ls -t "$SAAM_LOGS"/bench/e2e-*.json | head -1)")"
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
-    bench_ramp --from 200 --step 200 --max 400 --duration 3 --p99-ms 60000 --drain-timeout 120 ||
+    bench_ramp --from 200 --step 200 --max 400 --duration 3 --warmup 1 --p99-ms 60000 --drain-timeout 120 ||
     { err "the e2e ramp failed"; return 1; }
   ok "e2e ramp ran: $(jq -c '{highest_held, runs: [.runs[].verdict]}' "$(ls -t "$SAAM_LOGS"/bench/ramp-*.json | head -1)")"
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \

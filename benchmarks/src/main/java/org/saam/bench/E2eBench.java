@@ -75,6 +75,14 @@ public final class E2eBench implements Callable<Integer> {
       description = "at most one latency probe per this many ms (default: ${DEFAULT-VALUE})")
   long probeIntervalMillis;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "0",
+      description =
+          "seconds at the start whose messages are not probes: the job's start (a job submitted"
+              + " for the run) stays out of the latency figures (default: ${DEFAULT-VALUE})")
+  long warmupSeconds;
+
   @Option(names = "--mqtt", defaultValue = "tcp://127.0.0.1:1883", description = "the broker")
   String mqtt;
 
@@ -118,6 +126,9 @@ public final class E2eBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (warmupSeconds < 0 || warmupSeconds >= durationSeconds) {
+      throw new IllegalArgumentException("--warmup must be at least 0 and shorter than --duration");
+    }
     if (rate <= 0 || durationSeconds < 1 || probeIntervalMillis < 1 || drainTimeoutSeconds < 1) {
       throw new IllegalArgumentException(
           "--rate must be positive and --duration, --probe-interval-ms, --drain-timeout at least 1");
@@ -153,6 +164,7 @@ public final class E2eBench implements Callable<Integer> {
           new java.util.concurrent.atomic.AtomicInteger();
       long begin = System.nanoTime();
       long end = begin + TimeUnit.SECONDS.toNanos(durationSeconds);
+      long probesFrom = begin + TimeUnit.SECONDS.toNanos(warmupSeconds);
       Thread progress =
           new Thread(
               () -> {
@@ -184,7 +196,9 @@ public final class E2eBench implements Callable<Integer> {
       try {
         simulation.run(
             message -> {
-              probes.beforePublish(message);
+              if (System.nanoTime() >= probesFrom) {
+                probes.beforePublish(message);
+              }
               publisher.accept(message);
             },
             (minute, readings) -> {
@@ -258,6 +272,7 @@ public final class E2eBench implements Callable<Integer> {
       ObjectNode conditions = result.putObject("conditions");
       conditions.put("rate_offered", rate);
       conditions.put("duration_s", durationSeconds);
+      conditions.put("warmup_s", warmupSeconds);
       conditions.put("homes", homes);
       conditions.put("pipeline_config", config);
       result.put("published", published);
