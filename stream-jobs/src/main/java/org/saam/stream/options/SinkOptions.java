@@ -29,7 +29,7 @@ public record SinkOptions(
           new Option(MONGO_URI, "env SAAM_MONGO_URI, else mongodb://127.0.0.1:27017", "MongoDB"),
           new Option(DATABASE, "saam", "database of the views"),
           new Option(BATCH_SIZE, "1000", "writes per bulk request"),
-          new Option(BATCH_INTERVAL, "1000", "longest wait before a partial batch is written"),
+          new Option(BATCH_INTERVAL, "250", "longest wait before a partial batch is written"),
           new Option(
               GROUP_MAX_READINGS,
               "5000",
@@ -51,7 +51,7 @@ public record SinkOptions(
         values.text(MONGO_URI, "SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
         values.text(DATABASE, "saam"),
         values.integer(BATCH_SIZE, 1000),
-        values.millis(BATCH_INTERVAL, java.time.Duration.ofMillis(1000)).toMillis(),
+        values.millis(BATCH_INTERVAL, java.time.Duration.ofMillis(250)).toMillis(),
         values.integer(GROUP_MAX_READINGS, 5000));
   }
 }
