@@ -1,7 +1,6 @@
 package org.saam.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -33,6 +32,7 @@ import org.saam.ingestion.simulator.ReliablePublisher;
 import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,8 +54,7 @@ public final class E2eBench implements Callable<Integer> {
   /** Readings of one simulated home-day, roughly (for sizing the simulation). */
   static final long READINGS_PER_HOME_DAY = 15_000;
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = ResultFile.JSON;
 
   @Option(names = "--rate", defaultValue = "10000", description = "readings/s offered")
   double rate;
@@ -87,31 +86,14 @@ public final class E2eBench implements Callable<Integer> {
   String mqtt;
 
   @Option(
-      names = "--mongo",
-      defaultValue = "mongodb://127.0.0.1:27017",
-      description = "the store (default: ${DEFAULT-VALUE})")
-  String mongoUri;
-
-  @Option(names = "--database", defaultValue = "saam", description = "default: ${DEFAULT-VALUE}")
-  String database;
-
-  @Option(
       names = "--process",
       description = "a component to measure, as name=pid (repeatable)",
       mapFallbackValue = "")
   Map<String, Long> processes = new LinkedHashMap<>();
 
-  @Option(
-      names = "--config",
-      defaultValue = "",
-      description = "the pipeline's configuration, recorded with the result")
-  String config;
+  @Mixin MongoTarget mongoTarget;
 
-  @Option(names = "--out", required = true, description = "the JSON result file")
-  Path out;
-
-  @Option(names = "--results-md", description = "a Markdown table to append a row to")
-  Path resultsMarkdown;
+  @Mixin ResultFile resultFile;
 
   @Spec CommandSpec spec;
 
@@ -146,9 +128,9 @@ public final class E2eBench implements Callable<Integer> {
             .withStartDate(LocalDate.of(2026, 10, 1));
     Simulation simulation = new Simulation(settings);
 
-    try (MongoClient mongo = MongoClients.create(mongoUri)) {
+    try (MongoClient mongo = MongoClients.create(mongoTarget.uri)) {
       MongoCollection<Document> measurements =
-          mongo.getDatabase(database).getCollection(MeasurementBuckets.COLLECTION);
+          mongo.getDatabase(mongoTarget.database).getCollection(MeasurementBuckets.COLLECTION);
       Map<String, Long> measured = new LinkedHashMap<>(processes);
       measured.put("bench-load", ProcessHandle.current().pid()); // the simulator and the probes
       ProcessSampler sampler = new ProcessSampler(measured);
@@ -274,7 +256,7 @@ public final class E2eBench implements Callable<Integer> {
       conditions.put("duration_s", durationSeconds);
       conditions.put("warmup_s", warmupSeconds);
       conditions.put("homes", homes);
-      conditions.put("pipeline_config", config);
+      conditions.put("pipeline_config", resultFile.config);
       result.put("published", published);
       // Messages waiting in the load generator's MQTT client (QoS 1, 50 in flight): when this
       // grows, the latency figures include time spent before the broker.
@@ -301,13 +283,7 @@ public final class E2eBench implements Callable<Integer> {
             c.put("cpu_cores", round(u.cpuCores()));
             c.put("rss_mb_max", round(u.maxRssMb()));
           });
-      if (out.getParent() != null) {
-        Files.createDirectories(out.getParent());
-      }
-      JSON.writeValue(out.toFile(), result);
-      if (resultsMarkdown != null) {
-        appendRow(resultsMarkdown, result);
-      }
+      resultFile.write(result, E2eBench::appendRow);
       console.printf(
           "e2e: published %,d at %,.0f/s; stored %,d%s; latency p50 %.0f ms, p95 %.0f ms,"
               + " p99 %.0f ms, max %.0f ms (%d probes); loss %,d%nresult: %s%n",
@@ -323,7 +299,7 @@ public final class E2eBench implements Callable<Integer> {
           latency.max(),
           latency.count(),
           published - stored,
-          out);
+          resultFile.out);
       return published == stored ? Cli.OK : Cli.FAILED;
     }
   }

@@ -1,7 +1,6 @@
 package org.saam.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +17,7 @@ import org.saam.common.cli.Cli;
 import org.saam.ingestion.simulator.SimulationSettings;
 import org.saam.stream.pipeline.SensorPipelineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,8 +34,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "The Flink job alone: in-memory payloads, real operators, counting sinks.")
 public final class PipelineBench implements Callable<Integer> {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = ResultFile.JSON;
 
   @Option(
       names = "--homes",
@@ -66,17 +65,7 @@ public final class PipelineBench implements Callable<Integer> {
           "pipeline options, as for ./saam jobs submit (for example '--checkpoint.interval-ms 5000')")
   String jobArgs;
 
-  @Option(
-      names = "--config",
-      defaultValue = "",
-      description = "what to record as the configuration (./saam bench adds the commit)")
-  String config;
-
-  @Option(names = "--out", required = true, description = "the JSON result file")
-  Path out;
-
-  @Option(names = "--results-md", description = "a Markdown table to append a row to")
-  Path resultsMarkdown;
+  @Mixin ResultFile resultFile;
 
   @Spec CommandSpec spec;
 
@@ -128,7 +117,7 @@ public final class PipelineBench implements Callable<Integer> {
     conditions.put("parallelism", parallelism);
     conditions.put("cores", Runtime.getRuntime().availableProcessors());
     conditions.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-    conditions.put("pipeline_config", config.isBlank() ? jobArgs : config);
+    conditions.put("pipeline_config", resultFile.config.isBlank() ? jobArgs : resultFile.config);
     result.put("readings", readings);
     result.put("messages", source.messages());
     result.put("seconds", E2eBench.round(seconds));
@@ -141,13 +130,7 @@ public final class PipelineBench implements Callable<Integer> {
     written.put("quarantined", CountingSink.count(CountingSink.QUARANTINE));
     written.put("completeness", CountingSink.count(CountingSink.COMPLETENESS));
     result.put("loss", readings - stored);
-    if (out.getParent() != null) {
-      Files.createDirectories(out.getParent());
-    }
-    JSON.writeValue(out.toFile(), result);
-    if (resultsMarkdown != null) {
-      appendRow(resultsMarkdown, result);
-    }
+    resultFile.write(result, PipelineBench::appendRow);
     console.printf(
         "%npipeline: %,d readings in %.1f s: %,.0f readings/s; %,d features, %,d coaching events,"
             + " %,d quarantined; loss %,d%nresult: %s%n",
@@ -158,7 +141,7 @@ public final class PipelineBench implements Callable<Integer> {
         CountingSink.count(CountingSink.COACHING),
         CountingSink.count(CountingSink.QUARANTINE),
         readings - stored,
-        out);
+        resultFile.out);
     return readings == stored ? Cli.OK : Cli.FAILED;
   }
 

@@ -1,7 +1,6 @@
 package org.saam.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -26,6 +25,7 @@ import org.saam.common.store.MeasurementBuckets;
 import org.saam.ingestion.simulator.SimulationSettings;
 import org.saam.stream.pipeline.SensorPipelineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,8 +41,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "The measurement sink alone: grouped readings into MongoDB.")
 public final class SinkBench implements Callable<Integer> {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = ResultFile.JSON;
 
   @Option(names = "--homes", defaultValue = "10", description = "default: ${DEFAULT-VALUE}")
   int homes;
@@ -65,28 +64,14 @@ public final class SinkBench implements Callable<Integer> {
   int parallelism;
 
   @Option(
-      names = "--mongo",
-      defaultValue = "mongodb://127.0.0.1:27017",
-      description = "default: ${DEFAULT-VALUE}")
-  String mongoUri;
-
-  @Option(names = "--database", defaultValue = "saam", description = "default: ${DEFAULT-VALUE}")
-  String database;
-
-  @Option(
       names = "--job-args",
       defaultValue = "",
       description = "sink options, e.g. '--sink.batch-size 500'")
   String jobArgs;
 
-  @Option(names = "--config", defaultValue = "", description = "recorded with the result")
-  String config;
+  @Mixin MongoTarget mongoTarget;
 
-  @Option(names = "--out", required = true, description = "the JSON result file")
-  Path out;
-
-  @Option(names = "--results-md", description = "a Markdown table to append a row to")
-  Path resultsMarkdown;
+  @Mixin ResultFile resultFile;
 
   @Spec CommandSpec spec;
 
@@ -102,7 +87,11 @@ public final class SinkBench implements Callable<Integer> {
     environment.putIfAbsent("SAAM_RABBITMQ_PIPELINE_PASSWORD", "not-used-by-the-benchmark");
     environment.putIfAbsent("SAAM_PIPELINE_CLIENT_SECRET", "not-used-by-the-benchmark");
     String[] args =
-        (jobArgs.trim() + " --mongo.uri " + mongoUri + " --mongo.database " + database)
+        (jobArgs.trim()
+                + " --mongo.uri "
+                + mongoTarget.uri
+                + " --mongo.database "
+                + mongoTarget.database)
             .trim()
             .split("\\s+");
     SensorPipelineOptions options = SensorPipelineOptions.fromArgs(args, environment);
@@ -121,7 +110,7 @@ public final class SinkBench implements Callable<Integer> {
         source.groups(),
         source.readings() / (double) source.groups(),
         parallelism,
-        mongoUri);
+        mongoTarget.uri);
 
     Runnable job = SinkRun.prepare(source, options, parallelism);
     long begin = System.nanoTime();
@@ -129,9 +118,9 @@ public final class SinkBench implements Callable<Integer> {
     double seconds = (System.nanoTime() - begin) / 1e9;
 
     long stored;
-    try (MongoClient mongo = MongoClients.create(mongoUri)) {
+    try (MongoClient mongo = MongoClients.create(mongoTarget.uri)) {
       MongoCollection<Document> measurements =
-          mongo.getDatabase(database).getCollection(MeasurementBuckets.COLLECTION);
+          mongo.getDatabase(mongoTarget.database).getCollection(MeasurementBuckets.COLLECTION);
       stored = E2eBench.storedSamples(measurements, prefix);
       measurements.deleteMany(
           Filters.regex(MeasurementBuckets.LOCATION_ID, "^" + Pattern.quote(prefix)));
@@ -144,7 +133,7 @@ public final class SinkBench implements Callable<Integer> {
     conditions.put("days", days);
     conditions.put("group_messages", groupMessages);
     conditions.put("parallelism", parallelism);
-    conditions.put("config", config);
+    conditions.put("config", resultFile.config);
     result.put("readings", source.readings());
     result.put("groups", source.groups());
     result.put("seconds", E2eBench.round(seconds));
@@ -152,13 +141,7 @@ public final class SinkBench implements Callable<Integer> {
     result.put("upserts_per_second", Math.round(source.groups() / seconds));
     result.put("stored", stored);
     result.put("loss", source.readings() - stored);
-    if (out.getParent() != null) {
-      Files.createDirectories(out.getParent());
-    }
-    JSON.writeValue(out.toFile(), result);
-    if (resultsMarkdown != null) {
-      appendRow(resultsMarkdown, result);
-    }
+    resultFile.write(result, SinkBench::appendRow);
     console.printf(
         "sink: %,d readings (%,d upserts) in %.1f s: %,.0f readings/s, %,.0f upserts/s; stored %,d;"
             + " loss %,d%nresult: %s%n",
@@ -169,7 +152,7 @@ public final class SinkBench implements Callable<Integer> {
         source.groups() / seconds,
         stored,
         source.readings() - stored,
-        out);
+        resultFile.out);
     return stored == source.readings() ? Cli.OK : Cli.FAILED;
   }
 

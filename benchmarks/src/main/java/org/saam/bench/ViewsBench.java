@@ -1,7 +1,6 @@
 package org.saam.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -38,6 +37,7 @@ import org.saam.common.cli.Cli;
 import org.saam.common.store.MeasurementBuckets;
 import org.saam.common.store.MeasurementBuckets.SampleUpsert;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,8 +53,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Query latency of feature-views with many stored readings.")
 public final class ViewsBench implements Callable<Integer> {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = ResultFile.JSON;
   private static final String[][] SOURCES = {
     {"microhub_bed", "bed.presence"},
     {"microhub_bed", "bed.movement"},
@@ -83,28 +82,14 @@ public final class ViewsBench implements Callable<Integer> {
   int queries;
 
   @Option(
-      names = "--mongo",
-      defaultValue = "mongodb://127.0.0.1:27017",
-      description = "default: ${DEFAULT-VALUE}")
-  String mongoUri;
-
-  @Option(names = "--database", defaultValue = "saam", description = "default: ${DEFAULT-VALUE}")
-  String database;
-
-  @Option(
       names = "--views",
       defaultValue = "http://127.0.0.1:8091",
       description = "default: ${DEFAULT-VALUE}")
   URI views;
 
-  @Option(names = "--config", defaultValue = "", description = "recorded with the result")
-  String config;
+  @Mixin MongoTarget mongoTarget;
 
-  @Option(names = "--out", required = true, description = "the JSON result file")
-  Path out;
-
-  @Option(names = "--results-md", description = "a Markdown table to append a row to")
-  Path resultsMarkdown;
+  @Mixin ResultFile resultFile;
 
   @Spec CommandSpec spec;
 
@@ -126,10 +111,10 @@ public final class ViewsBench implements Callable<Integer> {
     long perHome = (long) days * 24 * 60 * SOURCES.length;
     int homes = (int) Math.max(1, Math.ceil(readings / (double) perHome));
     String prefix = "views" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    try (MongoClient mongo = MongoClients.create(mongoUri)) {
+    try (MongoClient mongo = MongoClients.create(mongoTarget.uri)) {
       MongoCollection<BsonDocument> measurements =
           mongo
-              .getDatabase(database)
+              .getDatabase(mongoTarget.database)
               .getCollection(MeasurementBuckets.COLLECTION, BsonDocument.class);
       try {
         long loadStart = System.nanoTime();
@@ -170,7 +155,7 @@ public final class ViewsBench implements Callable<Integer> {
         conditions.put("homes", homes);
         conditions.put("days", days);
         conditions.put("queries_each", queries);
-        conditions.put("config", config);
+        conditions.put("config", resultFile.config);
         result.put("load_seconds", E2eBench.round(loadSeconds));
         ObjectNode latency = result.putObject("latency_ms");
         results.forEach(
@@ -182,14 +167,8 @@ public final class ViewsBench implements Callable<Integer> {
               k.put("max", E2eBench.round(p.max()));
               k.put("rows", rows.get(kind));
             });
-        if (out.getParent() != null) {
-          Files.createDirectories(out.getParent());
-        }
-        JSON.writeValue(out.toFile(), result);
-        if (resultsMarkdown != null) {
-          appendRows(resultsMarkdown, result);
-        }
-        console.printf("result: %s%n", out);
+        resultFile.write(result, ViewsBench::appendRows);
+        console.printf("result: %s%n", resultFile.out);
         return Cli.OK;
       } finally {
         long removed =
