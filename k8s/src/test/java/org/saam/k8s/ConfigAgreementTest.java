@@ -132,6 +132,20 @@ class ConfigAgreementTest {
     }
   }
 
+  @Test
+  void theClusterAlertsOnWhatTheLocalStackAlertsOn() throws IOException {
+    JsonNode local =
+        Manifests.YAML.readTree(
+            Manifests.root().resolveSibling("ops/prometheus/alerts.yml").toFile());
+    JsonNode cluster = Manifests.find(docs, "PrometheusRule", "saam").path("spec");
+    assertThat(cluster.path("groups")).isEqualTo(local.path("groups"));
+    assertThat(cluster.path("groups").toString()).contains("rabbitmq_queue_messages_ready");
+    assertThat(
+            Manifests.find(docs, "ConfigMap", "rabbitmq-config").at("/data/rabbitmq.conf").asText())
+        .as("per-queue series, which the backlog alert reads")
+        .contains("prometheus.return_per_object_metrics = true");
+  }
+
   private static String env(JsonNode container, String name) {
     for (JsonNode env : container.path("env")) {
       if (env.path("name").asText().equals(name)) {

@@ -39,7 +39,9 @@ final class StrictModel {
           "monitoring.coreos.com/v1/ServiceMonitor",
               io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class,
           "monitoring.coreos.com/v1/PodMonitor",
-              io.fabric8.openshift.api.model.monitoring.v1.PodMonitor.class);
+              io.fabric8.openshift.api.model.monitoring.v1.PodMonitor.class,
+          "monitoring.coreos.com/v1/PrometheusRule",
+              io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class);
 
   private final KubernetesSerialization serialization;
   private final ObjectMapper mapper;
