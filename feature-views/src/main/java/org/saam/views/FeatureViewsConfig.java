@@ -1,7 +1,9 @@
 package org.saam.views;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.saam.common.config.Environment;
 import org.saam.common.realm.RealmNames;
 
@@ -39,7 +41,9 @@ public record FeatureViewsConfig(
         env.text("SAAM_MONGO_URI", "mongodb://127.0.0.1:27017"),
         env.text("SAAM_MONGO_DATABASE", "saam"),
         env.url("SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
-        env.optional("SAAM_KEYCLOAK_ISSUER"),
+        Optional.ofNullable(env.optionalUrl("SAAM_KEYCLOAK_ISSUER", "http"))
+            .map(URI::toString)
+            .orElse(null),
         env.url("SAAM_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "http").toString(),
         env.integer("SAAM_VIEWS_MAX_ROWS", 100_000, 1, 10_000_000),
         Duration.ofDays(env.integer("SAAM_VIEWS_MAX_RANGE_DAYS", 31, 1, 3660)),

@@ -3,6 +3,7 @@ package org.saam.users;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.saam.common.config.Environment;
 import org.saam.common.realm.RealmNames;
 import org.saam.identity.realm.SaamRealm;
@@ -63,7 +64,9 @@ public record UserServiceConfig(
         env.secret("SAAM_PG_PASSWORD", "saam"),
         env.url("SAAM_REDIS_URI", "redis://127.0.0.1:6379", "redis"),
         env.url("SAAM_KEYCLOAK_URL", "http://127.0.0.1:8180", "http").toString(),
-        env.optional("SAAM_KEYCLOAK_ISSUER"),
+        Optional.ofNullable(env.optionalUrl("SAAM_KEYCLOAK_ISSUER", "http"))
+            .map(URI::toString)
+            .orElse(null),
         env.secret(
             "SAAM_USER_SERVICE_CLIENT_SECRET",
             SaamRealm.localSecret(RealmNames.USER_SERVICE_CLIENT)),

@@ -32,6 +32,19 @@ class UserServiceConfigTest {
   }
 
   @Test
+  void anIssuerThatIsNoUrlIsRefusedNamingTheVariable() {
+    assertThatThrownBy(
+            () -> UserServiceConfig.fromEnvironment(local("SAAM_KEYCLOAK_ISSUER", "id.saam\u0000")))
+        .hasMessageContaining("SAAM_KEYCLOAK_ISSUER");
+    assertThatThrownBy(
+            () ->
+                UserServiceConfig.fromEnvironment(
+                    local("SAAM_KEYCLOAK_ISSUER", "ftp://id/realms/saam")))
+        .hasMessage(
+            "SAAM_KEYCLOAK_ISSUER must be a http:// URL with a host, was 'ftp://id/realms/saam'");
+  }
+
+  @Test
   void namesTheVariableThatIsWrong() {
     assertThatThrownBy(() -> UserServiceConfig.fromEnvironment(local("SAAM_USERS_PORT", "http")))
         .hasMessage("SAAM_USERS_PORT must be a whole number, was 'http'");

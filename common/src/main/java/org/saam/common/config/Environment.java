@@ -83,6 +83,11 @@ public final class Environment {
     }
   }
 
+  /** An optional URL, checked as {@link #url}: {@code null} when unset or blank. */
+  public URI optionalUrl(String key, String scheme) {
+    return optional(key) == null ? null : url(key, null, scheme);
+  }
+
   /** A string that must start with {@code prefix}. */
   public String prefixed(String key, String fallback, String prefix) {
     String value = text(key, fallback);
