@@ -24,7 +24,7 @@ run_bench() {
 # Every component of the stack runs, as in production on one machine; the pipeline runs with the
 # given job arguments (submitted for the run and cancelled after it) or is the one already running.
 bench_e2e() {
-  local args=() job_args=() given=0 submitted="" component pid processes=() out stamp config rc=0
+  local args=() job_args=() given=0 submitted="" component pid processes=() out config rc=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --job-args)
@@ -51,14 +51,13 @@ bench_e2e() {
     submitted=$(jobs_submit "${job_args[@]}") || die "submitting $PIPELINE_NAME failed"
     config="${job_args[*]}"
   fi
-  config="commit $(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$SAAM_ROOT" diff --quiet HEAD -- . ':!benchmarks/RESULTS.md' ':!benchmarks/results' 2>/dev/null || echo '+uncommitted'); parallelism ${SAAM_JOB_PARALLELISM:-2}; ${config:-defaults}"
+  config="$(bench_commit); parallelism ${SAAM_JOB_PARALLELISM:-2}; ${config:-defaults}"
   for component in rabbitmq.beam mongo flink-jobmanager flink-taskmanager kafka redis user-service \
     elasticsearch keycloak postgres; do
     pid=$(recorded_pid "$component") && processes+=(--process "${component%.beam}=$pid")
   done
   bench_wait_queue_empty || return 1
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/e2e-$stamp.json"
+  out=$(bench_result_file e2e)
   step "e2e benchmark ($config)"
   java -jar "$(jar_of benchmarks)" e2e "${args[@]}" "${processes[@]}" --config "$config" \
     --out "$out" --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}" || rc=$?
@@ -73,7 +72,7 @@ bench_e2e() {
 # is the result. Held: nothing lost, p99 within the bound, the backlog drained within 10 s of the
 # end of publishing (it did not grow during the run) and the stored rate at least 97 % of the offered.
 bench_ramp() {
-  local from=5000 step=5000 max=60000 duration=300 warmup=30 p99_limit=1000 rate held="" json previous verdict out stamp
+  local from=5000 step=5000 max=60000 duration=300 warmup=30 p99_limit=1000 rate held="" json previous verdict out
   local pass=() runs=()
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -115,8 +114,7 @@ bench_ramp() {
     held=$rate
     rate=$((rate + step))
   done
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/ramp-$stamp.json"
+  out=$(bench_result_file ramp)
   printf '{"bench": "ramp", "date": "%s", "criteria": {"duration_s": %s, "warmup_s": %s, "p99_ms": %s, "drain_s": 10, "stored_share": 0.97}, "highest_held": %s, "runs": [%s]}\n' \
     "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$duration" "$warmup" "$p99_limit" "${held:-null}" "$(IFS=,; echo "${runs[*]}")" | jq . >"$out"
   printf '\n**Ramp %s**: highest rate held for %s s with p99 under %s ms: %s readings/s (%s).\n' \
@@ -133,9 +131,32 @@ bench_chart() {
     --results "$dir" --out "$dir/runs.png"
 }
 
+# "commit <short hash>", "+uncommitted" when the tree differs (results and RESULTS.md aside).
+bench_commit() {
+  printf 'commit %s' "$(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  git -C "$SAAM_ROOT" diff --quiet HEAD -- . ':!benchmarks/RESULTS.md' ':!benchmarks/results' 2>/dev/null ||
+    printf '+uncommitted'
+}
+
+# Where a run of benchmark NAME writes its JSON result.
+bench_result_file() {
+  printf '%s/%s-%s.json' "${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}" "$1" "$(date -u +%Y%m%dT%H%M%SZ)"
+}
+
+# The benchmarks' CLI in one JVM with Flink's class path (the local stack's): JVM flags, --, then
+# the CLI's arguments.
+bench_with_flink() {
+  local jvm=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do jvm+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  # shellcheck disable=SC2086 # FLINK_JAVA_OPTS is a list of JVM flags
+  java $FLINK_JAVA_OPTS "${jvm[@]}" -Xmx${SAAM_BENCH_HEAP:-3g} -Dlog4j2.level=ERROR \
+    -cp "$(jar_of benchmarks):$(classpath_of flink)" org.saam.bench.BenchCommand "$@"
+}
+
 # The Flink job alone, in one JVM with Flink's own class path (the local stack's): no server runs.
 bench_pipeline() {
-  local args=() out stamp config
+  local args=() out config
   case "${1:-}" in
     --help | -h)
       ensure_built benchmarks
@@ -144,24 +165,20 @@ bench_pipeline() {
   esac
   args=("$@")
   ensure_built benchmarks
-  config="commit $(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$SAAM_ROOT" diff --quiet HEAD -- . ':!benchmarks/RESULTS.md' ':!benchmarks/results' 2>/dev/null || echo '+uncommitted'); ${args[*]:-defaults}"
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/pipeline-$stamp.json"
+  config="$(bench_commit); ${args[*]:-defaults}"
+  out=$(bench_result_file pipeline)
   step "pipeline benchmark ($config)"
   # SAAM_BENCH_JFR=1: a Java Flight Recorder profile next to the result (jfr view hot-methods X.jfr)
   local profile=()
   [ -z "${SAAM_BENCH_JFR:-}" ] || profile=("-XX:StartFlightRecording=filename=${out%.json}.jfr,settings=profile")
-  # shellcheck disable=SC2086 # FLINK_JAVA_OPTS is a list of JVM flags
-  java $FLINK_JAVA_OPTS "${profile[@]}" -Xmx${SAAM_BENCH_HEAP:-3g} -Dlog4j2.level=ERROR \
-    -cp "$(jar_of benchmarks):$(classpath_of flink)" org.saam.bench.BenchCommand pipeline \
-    "${args[@]}" --config "$config" --out "$out" \
+  bench_with_flink "${profile[@]}" -- pipeline "${args[@]}" --config "$config" --out "$out" \
     --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}" || return 1
   bench_chart
 }
 
 # The measurement sink alone into the MongoDB-wire server, in one JVM with Flink's class path.
 bench_sink() {
-  local out stamp config
+  local out config
   case "${1:-}" in
     --help | -h)
       ensure_built benchmarks
@@ -170,21 +187,17 @@ bench_sink() {
   esac
   ensure_built benchmarks
   stack_up mongo >/dev/null
-  config="commit $(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); MongoDB stand-in (mongo-java-server, memory); ${*:-defaults}"
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/sink-$stamp.json"
+  config="$(bench_commit); MongoDB stand-in (mongo-java-server, memory); ${*:-defaults}"
+  out=$(bench_result_file sink)
   step "sink benchmark ($config)"
-  # shellcheck disable=SC2086 # FLINK_JAVA_OPTS is a list of JVM flags
-  java $FLINK_JAVA_OPTS -Xmx${SAAM_BENCH_HEAP:-3g} -Dlog4j2.level=ERROR \
-    -cp "$(jar_of benchmarks):$(classpath_of flink)" org.saam.bench.BenchCommand sink \
-    "$@" --config "$config" --out "$out" \
+  bench_with_flink -- sink "$@" --config "$config" --out "$out" \
     --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
 }
 
 # Query latency of feature-views over many stored readings (loaded in bulk, removed after), as
 # the data scientists' demo account asks.
 bench_views() {
-  local out stamp config token
+  local out config token
   case "${1:-}" in
     --help | -h)
       ensure_built benchmarks
@@ -194,9 +207,8 @@ bench_views() {
   ensure_built benchmarks
   stack_up mongo keycloak feature-views >/dev/null
   token=$(demo_token data-scientist sensorapi) || return 1
-  config="commit $(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); MongoDB stand-in (mongo-java-server, memory); ${*:-defaults}"
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/views-$stamp.json"
+  config="$(bench_commit); MongoDB stand-in (mongo-java-server, memory); ${*:-defaults}"
+  out=$(bench_result_file views)
   step "views benchmark ($config)"
   SAAM_BENCH_TOKEN="$token" java -jar "$(jar_of benchmarks)" views "$@" --config "$config" --out "$out" \
     --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
@@ -205,7 +217,7 @@ bench_views() {
 # JMH micro-benchmarks of the codec, the catalogue checks and every feature function. --quick: one
 # short iteration in this JVM (the test run's smoke check; no figure worth recording).
 bench_jmh() {
-  local quick=0 filter=() out stamp settings commit
+  local quick=0 filter=() out settings commit
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) quick=1; shift ;;
@@ -214,8 +226,7 @@ bench_jmh() {
     esac
   done
   ensure_built benchmarks
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  out="${SAAM_BENCH_OUT_DIR:-$SAAM_ROOT/benchmarks/results}/jmh-$stamp.json"
+  out=$(bench_result_file jmh)
   mkdir -p "$(dirname "$out")"
   if [ $quick = 1 ]; then settings=(-f 0 -wi 0 -i 1 -r 100ms); else settings=(); fi
   step "JMH micro-benchmarks${filter[*]:+ matching ${filter[*]}}"

@@ -82,13 +82,7 @@ public final class PipelineBench implements Callable<Integer> {
             .withDays(days)
             .withSeed(seed)
             .withStartDate(LocalDate.of(2026, 10, 1));
-    // The job here opens no broker and asks no identity provider: their secrets are not needed.
-    Map<String, String> environment = new HashMap<>(System.getenv());
-    environment.putIfAbsent("SAAM_RABBITMQ_PIPELINE_PASSWORD", "not-used-by-the-benchmark");
-    environment.putIfAbsent("SAAM_PIPELINE_CLIENT_SECRET", "not-used-by-the-benchmark");
-    SensorPipelineOptions options =
-        SensorPipelineOptions.fromArgs(
-            jobArgs.isBlank() ? new String[0] : jobArgs.trim().split("\\s+"), environment);
+    SensorPipelineOptions options = jobOptions(jobArgs);
 
     console.printf("pipeline: building the payloads of %d homes x %d days%n", homes, days);
     PrebuiltMessages source = PrebuiltMessages.of(settings);
@@ -143,6 +137,18 @@ public final class PipelineBench implements Callable<Integer> {
         readings - stored,
         resultFile.out);
     return readings == stored ? Cli.OK : Cli.FAILED;
+  }
+
+  /**
+   * The job's options from {@code --job-args} text. The benchmarks' jobs open no broker and ask no
+   * identity provider, so those two secrets are not needed (unless given, they are placeholders).
+   */
+  static SensorPipelineOptions jobOptions(String args) {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.putIfAbsent("SAAM_RABBITMQ_PIPELINE_PASSWORD", "not-used-by-the-benchmark");
+    environment.putIfAbsent("SAAM_PIPELINE_CLIENT_SECRET", "not-used-by-the-benchmark");
+    return SensorPipelineOptions.fromArgs(
+        args.isBlank() ? new String[0] : args.trim().split("\\s+"), environment);
   }
 
   private static Thread progressLine(PrintWriter console, long readings) {

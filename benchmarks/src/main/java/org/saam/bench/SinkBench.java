@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -83,18 +81,13 @@ public final class SinkBench implements Callable<Integer> {
     }
     PrintWriter console = spec.commandLine().getOut();
     String prefix = "sink" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    Map<String, String> environment = new HashMap<>(System.getenv());
-    environment.putIfAbsent("SAAM_RABBITMQ_PIPELINE_PASSWORD", "not-used-by-the-benchmark");
-    environment.putIfAbsent("SAAM_PIPELINE_CLIENT_SECRET", "not-used-by-the-benchmark");
-    String[] args =
-        (jobArgs.trim()
+    SensorPipelineOptions options =
+        PipelineBench.jobOptions(
+            jobArgs
                 + " --mongo.uri "
                 + mongoTarget.uri
                 + " --mongo.database "
-                + mongoTarget.database)
-            .trim()
-            .split("\\s+");
-    SensorPipelineOptions options = SensorPipelineOptions.fromArgs(args, environment);
+                + mongoTarget.database);
 
     SimulationSettings settings =
         SimulationSettings.defaults()

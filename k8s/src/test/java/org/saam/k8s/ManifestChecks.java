@@ -29,11 +29,13 @@ final class ManifestChecks {
   private final List<ObjectNode> docs;
   private final JsonNode external;
   private final List<Pod> pods;
+  private final Set<String> namespaces = new HashSet<>();
 
   ManifestChecks(List<ObjectNode> docs, JsonNode external) {
     this.docs = docs;
     this.external = external;
     this.pods = PodTemplates.of(docs);
+    docs.forEach(d -> namespaces.add(Manifests.namespace(d)));
   }
 
   /** Selectors, named ports, and every ConfigMap, Secret, PVC, ServiceAccount and class used. */
@@ -190,11 +192,14 @@ final class ManifestChecks {
   private void networkPolicySelectors(List<String> problems) {
     for (ObjectNode policy : Manifests.ofKind(docs, "NetworkPolicy")) {
       JsonNode selector = policy.path("spec").path("podSelector");
-      if (selector.size() > 0 && podsSelectedBy(selector, Manifests.namespace(policy)).isEmpty()) {
-        String app = selector.path("matchLabels").path("saam.io/kafka-consumer").asText("");
-        if (app.isEmpty()) {
-          problems.add(Manifests.id(policy) + ": applies to no pod");
-        }
+      boolean elsewhere = false;
+      for (JsonNode labels : external.path("externalPods")) {
+        elsewhere |= labels.equals(selector.path("matchLabels"));
+      }
+      if (selector.size() > 0
+          && !elsewhere
+          && podsSelectedBy(selector, Manifests.namespace(policy)).isEmpty()) {
+        problems.add(Manifests.id(policy) + ": applies to no pod");
       }
     }
   }
@@ -537,8 +542,6 @@ final class ManifestChecks {
   }
 
   private void checkAddresses(String where, String ns, List<String> values, List<String> problems) {
-    Set<String> namespaces = new HashSet<>();
-    docs.forEach(d -> namespaces.add(Manifests.namespace(d)));
     for (String value : values) {
       for (String token : value.split("[,\\s\"']+")) {
         Matcher m = ADDRESS.matcher(token);

@@ -1,6 +1,5 @@
 package org.saam.k8s;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,11 +88,5 @@ final class Tar {
   private static boolean readFully(InputStream in, byte[] block) throws IOException {
     int read = in.readNBytes(block, 0, block.length);
     return read == block.length;
-  }
-
-  static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    in.transferTo(out);
-    return out.toByteArray();
   }
 }
