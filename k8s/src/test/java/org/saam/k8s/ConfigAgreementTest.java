@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.saam.common.broker.Topics;
 import org.saam.common.store.StoreIndexes;
 import org.saam.k8s.PodTemplates.Pod;
 
@@ -100,6 +101,24 @@ class ConfigAgreementTest {
       needed.add(index.collection() + " " + index.name() + " " + index.ascendingKeys());
     }
     assertThat(created).isEqualTo(needed);
+  }
+
+  @Test
+  void theTopicJobSetsTheCoachingTopicConfigurationErasureReliesOn() {
+    String script =
+        Manifests.find(docs, "Job", "kafka-topics")
+            .at("/spec/template/spec/containers/0/args/0")
+            .asText();
+    Matcher m = Pattern.compile("--add-config (\\S+)").matcher(script);
+    assertThat(m.find()).as("the job sets the topic's configuration: " + script).isTrue();
+    Map<String, String> set = new java.util.TreeMap<>();
+    // cleanup.policy=[compact,delete],retention.ms=...: commas inside brackets belong to a value
+    for (String entry : m.group(1).split(",(?![^\\[]*\\])")) {
+      String[] kv = entry.split("=", 2);
+      set.put(kv[0], kv[1].replace("[", "").replace("]", ""));
+    }
+    assertThat(set).isEqualTo(new java.util.TreeMap<>(Topics.COACHING_EVENTS_TOPIC_CONFIG));
+    assertThat(script).contains("--topic " + Topics.COACHING_EVENTS_TOPIC);
   }
 
   @Test

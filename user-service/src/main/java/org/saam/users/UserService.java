@@ -25,6 +25,7 @@ import org.saam.servicekit.audit.AuditLog;
 import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
+import org.saam.users.erasure.CoachingEventLog;
 import org.saam.users.erasure.ErasureService;
 import org.saam.users.http.Callers;
 import org.saam.users.http.LocationHandlers;
@@ -49,6 +50,8 @@ public final class UserService implements ServiceHttp.Service {
   private final MongoClient mongo;
   private final ElasticsearchClient elasticsearch;
   private final AuditLog audit;
+  private final CoachingEventLog coachingLog;
+  private ErasureService erasure;
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ObjectMapper json = ServiceHttp.jsonMapper();
@@ -65,12 +68,18 @@ public final class UserService implements ServiceHttp.Service {
     this.mongo = MongoClients.create(config.mongoUri());
     this.elasticsearch = Elasticsearch.client(config.elasticsearchUrl());
     this.audit = new AuditLog(elasticsearch);
+    this.coachingLog = new CoachingEventLog(config.kafkaBootstrap(), config.coachingTopic());
     this.http = new ServiceHttp("user-service", json, metrics, audit, LOG);
   }
 
   /** Opens the stores, registers the routes and starts serving. */
   public static UserService start(UserServiceConfig config) {
     return ServiceHttp.startOrClose(new UserService(config), UserService::serve);
+  }
+
+  /** The erasure service (tests stop it between steps through its listener). */
+  public ErasureService erasure() {
+    return erasure;
   }
 
   /** The port the server listens on (useful when the configured port was 0). */
@@ -96,7 +105,7 @@ public final class UserService implements ServiceHttp.Service {
                     config.brokerManagementUrl(), config.brokerUser(), config.brokerPassword()),
                 "/")
             : null;
-    ErasureService erasure =
+    erasure =
         new ErasureService(
             database,
             users,
@@ -106,7 +115,9 @@ public final class UserService implements ServiceHttp.Service {
             mongo.getDatabase(config.mongoDatabase()),
             elasticsearch,
             audit,
-            appAccounts);
+            appAccounts,
+            coachingLog,
+            config.erasureGrace());
     PeopleHandlers people =
         new PeopleHandlers(
             database,
@@ -153,6 +164,7 @@ public final class UserService implements ServiceHttp.Service {
     app.put("/v1/users/{id}/photo", people::uploadPhoto);
     app.get("/v1/users/{id}/photo", people::readPhoto);
     app.post("/v1/users/{id}/app-credentials", people::issueAppCredentials);
+    app.get("/v1/erasures", people::erasures);
     app.post("/v1/locations", homes::create);
     app.post("/v1/locations/{location_id}/assignments", homes::assign);
     app.get("/v1/locations/{location_id}/assignments", homes::list);
@@ -175,6 +187,7 @@ public final class UserService implements ServiceHttp.Service {
       server.stop();
     }
     audit.close();
+    coachingLog.close();
     accounts.close();
     cache.close();
     mongo.close();

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.saam.common.broker.Topics;
 import org.saam.common.config.Environment;
 import org.saam.common.realm.RealmNames;
 import org.saam.identity.realm.SaamRealm;
@@ -29,6 +30,8 @@ import org.saam.identity.realm.SaamRealm;
  * <tr><td>SAAM_PHOTO_MAX_BYTES</td><td>2097152</td></tr>
  * <tr><td>SAAM_JWT_CLOCK_SKEW_SECONDS</td><td>30</td></tr>
  * <tr><td>SAAM_TOKEN_LOG_INTERVAL_SECONDS</td><td>10 (0 turns the token-log shipper off)</td></tr>
+ * <tr><td>SAAM_KAFKA_BOOTSTRAP / SAAM_KAFKA_COACHING_TOPIC</td><td>127.0.0.1:9092, saam.coaching-events (erasure writes tombstones there)</td></tr>
+ * <tr><td>SAAM_ERASURE_GRACE_SECONDS</td><td>10: after the pipeline is told of an erasure, how long writes already in flight get before data is removed</td></tr>
  * <tr><td>SAAM_RABBITMQ_MANAGEMENT_URL / SAAM_RABBITMQ_USER / SAAM_RABBITMQ_PASSWORD</td><td>http://127.0.0.1:15672, saam-admin, unset (without a password people's app accounts cannot be issued: 503)</td></tr>
  * </table>
  */
@@ -51,7 +54,10 @@ public record UserServiceConfig(
     Duration tokenLogInterval,
     URI brokerManagementUrl,
     String brokerUser,
-    String brokerPassword) {
+    String brokerPassword,
+    String kafkaBootstrap,
+    String coachingTopic,
+    Duration erasureGrace) {
 
   public static UserServiceConfig fromEnvironment(Map<String, String> variables) {
     Environment env = new Environment(variables);
@@ -79,7 +85,10 @@ public record UserServiceConfig(
         Duration.ofSeconds(env.integer("SAAM_TOKEN_LOG_INTERVAL_SECONDS", 10, 0, 3600)),
         env.url("SAAM_RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672", "http"),
         env.text("SAAM_RABBITMQ_USER", "saam-admin"),
-        env.optional("SAAM_RABBITMQ_PASSWORD"));
+        env.optional("SAAM_RABBITMQ_PASSWORD"),
+        env.text("SAAM_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        env.text("SAAM_KAFKA_COACHING_TOPIC", Topics.COACHING_EVENTS_TOPIC),
+        Duration.ofSeconds(env.integer("SAAM_ERASURE_GRACE_SECONDS", 10, 0, 600)));
   }
 
   /** Whether people's app accounts can be issued: the broker's administrator is configured. */
@@ -102,6 +111,33 @@ public record UserServiceConfig(
     return keycloakIssuer == null ? realmUrl() : keycloakIssuer;
   }
 
+  /** For tests: another coaching topic and grace period. */
+  public UserServiceConfig withErasure(String topic, Duration grace) {
+    return new UserServiceConfig(
+        bindAddress,
+        port,
+        postgresUrl,
+        postgresUser,
+        postgresPassword,
+        redisUri,
+        keycloakUrl,
+        keycloakIssuer,
+        clientSecret,
+        elasticsearchUrl,
+        mongoUri,
+        mongoDatabase,
+        cacheTtl,
+        photoMaxBytes,
+        clockSkew,
+        tokenLogInterval,
+        brokerManagementUrl,
+        brokerUser,
+        brokerPassword,
+        kafkaBootstrap,
+        topic,
+        grace);
+  }
+
   public UserServiceConfig withPort(int value) {
     return new UserServiceConfig(
         bindAddress,
@@ -122,7 +158,10 @@ public record UserServiceConfig(
         tokenLogInterval,
         brokerManagementUrl,
         brokerUser,
-        brokerPassword);
+        brokerPassword,
+        kafkaBootstrap,
+        coachingTopic,
+        erasureGrace);
   }
 
   public UserServiceConfig withClockSkew(Duration value) {
@@ -145,7 +184,10 @@ public record UserServiceConfig(
         tokenLogInterval,
         brokerManagementUrl,
         brokerUser,
-        brokerPassword);
+        brokerPassword,
+        kafkaBootstrap,
+        coachingTopic,
+        erasureGrace);
   }
 
   public UserServiceConfig withTokenLogInterval(Duration value) {
@@ -168,6 +210,9 @@ public record UserServiceConfig(
         value,
         brokerManagementUrl,
         brokerUser,
-        brokerPassword);
+        brokerPassword,
+        kafkaBootstrap,
+        coachingTopic,
+        erasureGrace);
   }
 }

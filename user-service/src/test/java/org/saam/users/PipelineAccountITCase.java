@@ -73,6 +73,14 @@ class PipelineAccountITCase {
   }
 
   @Test
+  void readsTheListOfErasuresWhichCaregiversCannot() throws Exception {
+    RunningUserService.Reply reply = service.get("/v1/erasures", pipeline);
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    assertThat(reply.json().isArray()).isTrue();
+    assertThat(service.get("/v1/erasures", null).status()).isEqualTo(401);
+  }
+
+  @Test
   void cannotWriteAnythingNorReadPeople() throws Exception {
     assertThat(
             service

@@ -31,6 +31,36 @@ public final class Topics {
   /** The Kafka topic of coaching events (created by the platform, never by the job). */
   public static final String COACHING_EVENTS_TOPIC = "saam.coaching-events";
 
+  /**
+   * The coaching-events topic's configuration. Records are keyed per event ({@link
+   * #coachingEventKey}) and the topic is compacted as well as deleted after a year: an erasure
+   * writes a tombstone for each of the person's keys, and compaction removes their events within
+   * {@code max.compaction.lag.ms} (a day) of it. Tombstones stay a day ({@code
+   * delete.retention.ms}) so consumers that keep copies see the erasure.
+   */
+  public static final java.util.Map<String, String> COACHING_EVENTS_TOPIC_CONFIG =
+      java.util.Map.of(
+          "cleanup.policy", "compact,delete",
+          "retention.ms", String.valueOf(365L * 86_400_000L),
+          "segment.ms", String.valueOf(3_600_000L),
+          "max.compaction.lag.ms", String.valueOf(86_400_000L),
+          "delete.retention.ms", String.valueOf(86_400_000L));
+
+  /**
+   * The Kafka key of a coaching event, {@code <user_id>/<event_id>}: one key per event, so a
+   * tombstone removes exactly that event. Records are still partitioned by {@code user_id} (the
+   * writer chooses the partition from it), so one person's events stay in order.
+   */
+  public static String coachingEventKey(String userId, String eventId) {
+    return userId + "/" + eventId;
+  }
+
+  /** The {@code user_id} part of a coaching event's key, or empty when it has none. */
+  public static Optional<String> userOfCoachingEventKey(String key) {
+    int slash = key == null ? -1 : key.indexOf('/');
+    return slash > 0 ? Optional.of(key.substring(0, slash)) : Optional.empty();
+  }
+
   /** The Elasticsearch index of coaching events. */
   public static final String COACHING_EVENTS_INDEX = "saam-coaching-events";
 

@@ -90,7 +90,7 @@ public final class FeatureBackfillJob {
         .name("fail on join failures")
         .sinkTo(new DiscardingSink<>())
         .name("join failures");
-    SharedStages.computeFeatures(attributed, options, false)
+    SharedStages.computeFeatures(attributed, options, false, assignments.erasedPeople())
         .filter(feature -> windows.includes(feature.windowStartMillis(), feature.timeZone()))
         .name("windows of the range")
         .sinkTo(features)

@@ -28,7 +28,9 @@ import org.saam.stream.records.MeasuredReading;
  * <p>Assignment lists are kept in a small local cache (bounded, least recently used goes first,
  * entries expire) and dropped when the directory announces a change, so Redis is asked once per
  * location and expiry, not once per reading; concurrent misses for one location share one load. A
- * reading from a location with nobody assigned at that time keeps no person and is counted.
+ * reading from a location with nobody assigned at that time keeps no person and is counted. A
+ * reading in the period of a person who was erased ({@link Assignment#erased()}) is dropped by
+ * {@link JoinFailureRouter}: it was theirs, and nothing of theirs is stored after the erasure.
  *
  * <p>Failures: when Redis or the user service is unreachable or slow, the lookup fails and the job
  * restarts from its checkpoint (the readings wait in the queue). Any other failure, one caused by
@@ -131,7 +133,7 @@ public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, J
 
   private JoinOutcome joinOrFailure(MeasuredReading reading, List<Assignment> assignments) {
     try {
-      return JoinOutcome.joined(join(reading, assignments));
+      return join(reading, assignments);
     } catch (RuntimeException e) {
       return JoinOutcome.failed(reading, describe(e));
     }
@@ -174,15 +176,21 @@ public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, J
     return created;
   }
 
-  private MeasuredReading join(MeasuredReading reading, List<Assignment> assignments) {
+  private JoinOutcome join(MeasuredReading reading, List<Assignment> assignments) {
     Instant at = Instant.ofEpochMilli(reading.tsMillis());
     for (Assignment assignment : assignments) {
-      if (assignment.covers(at)) {
-        return reading.withPerson(assignment.userId().toString(), assignment.timeZone());
+      if (!assignment.erased() && assignment.covers(at)) {
+        return JoinOutcome.joined(
+            reading.withPerson(assignment.userId().toString(), assignment.timeZone()));
+      }
+    }
+    for (Assignment assignment : assignments) {
+      if (assignment.erased() && assignment.covers(at)) {
+        return JoinOutcome.ofErasedPerson(reading);
       }
     }
     withoutPerson.inc();
-    return reading.withPerson(null, null);
+    return JoinOutcome.joined(reading.withPerson(null, null));
   }
 
   @Override

@@ -15,9 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.saam.common.records.CoachingEvent;
@@ -26,6 +29,7 @@ import org.saam.stream.coaching.CoachingEngine;
 import org.saam.stream.coaching.CoachingRule;
 import org.saam.stream.coaching.CoachingRules;
 import org.saam.stream.metrics.PipelineMetrics;
+import org.saam.stream.people.ErasedPeople;
 import org.saam.stream.records.CoachingEventRecord;
 
 /**
@@ -42,8 +46,9 @@ import org.saam.stream.records.CoachingEventRecord;
  * and then taken back. Windows already judged are ignored, so data fed again fires nothing new.
  *
  * <p>State per person: one small history per rule (last 14 values, the current run, last event) and
- * the events waiting for the end of quiet hours. Both are kept as JSON strings, so the state stays
- * readable after the classes change (savepoint upgrades).
+ * the events waiting for the end of quiet hours; an hourly check that the person was not erased.
+ * Both are kept as JSON strings, so the state stays readable after the classes change (savepoint
+ * upgrades).
  */
 public final class CoachingRulesFunction
     extends KeyedProcessFunction<String, FeatureRecord, CoachingEventRecord> {
@@ -57,6 +62,10 @@ public final class CoachingRulesFunction
 
   private final CoachingRules rules;
   private final Duration lateAfter;
+  private final ErasedPeople.Factory erasedPeopleFactory;
+
+  /** How often a person's state is checked against the erasures when no feature comes. */
+  static final Duration ERASURE_CHECK = Duration.ofHours(1);
 
   private transient CoachingEngine engine;
   private transient Map<String, List<CoachingRule>> rulesByFeature;
@@ -65,6 +74,9 @@ public final class CoachingRulesFunction
   private transient Map<String, Counter> firedByRule;
   private transient Counter heldForQuietHours;
   private transient Counter deliveredLate;
+  private transient ValueState<Long> erasureCheckAt;
+  private transient ErasedPeople erasedPeople;
+  private transient Counter erasedDropped;
 
   /**
    * @param rules the rules to run
@@ -72,12 +84,46 @@ public final class CoachingRulesFunction
    *     delivered late, sent at once to the log and not pushed to the person's app
    */
   public CoachingRulesFunction(CoachingRules rules, Duration lateAfter) {
+    this(rules, lateAfter, ErasedPeople.NONE);
+  }
+
+  /**
+   * @param erasedPeople who was erased: no event of theirs leaves, and their histories and waiting
+   *     events are dropped at their next feature or within {@link #ERASURE_CHECK} (a
+   *     processing-time check per person)
+   */
+  public CoachingRulesFunction(
+      CoachingRules rules, Duration lateAfter, ErasedPeople.Factory erasedPeople) {
     this.rules = rules;
     this.lateAfter = lateAfter;
+    this.erasedPeopleFactory = erasedPeople;
   }
 
   @Override
-  public void open(Configuration parameters) {
+  public void close() throws Exception {
+    if (erasedPeople != null) {
+      erasedPeople.close();
+    }
+  }
+
+  /** Whether the current person was erased; if so, everything kept of them is dropped. */
+  private boolean erased(Context ctx) {
+    if (!erasedPeople.contains(ctx.getCurrentKey())) {
+      return false;
+    }
+    erasedDropped.inc();
+    histories.clear();
+    waiting.clear();
+    erasureCheckAt.clear();
+    return true;
+  }
+
+  @Override
+  public void open(Configuration parameters) throws Exception {
+    erasedPeople = erasedPeopleFactory.open();
+    erasedDropped = PipelineMetrics.erasedDropped(getRuntimeContext().getMetricGroup());
+    erasureCheckAt =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("erasure-check-at", Types.LONG));
     engine = new CoachingEngine(rules);
     rulesByFeature = new HashMap<>();
     for (CoachingRule rule : rules.rules()) {
@@ -103,6 +149,14 @@ public final class CoachingRulesFunction
   @Override
   public void processElement(FeatureRecord feature, Context ctx, Collector<CoachingEventRecord> out)
       throws Exception {
+    if (erased(ctx)) {
+      return;
+    }
+    if (erasureCheckAt.value() == null) {
+      long at = ctx.timerService().currentProcessingTime() + ERASURE_CHECK.toMillis();
+      ctx.timerService().registerProcessingTimeTimer(at);
+      erasureCheckAt.update(at);
+    }
     List<CoachingRule> watching = rulesByFeature.get(feature.sourceId());
     if (watching == null) {
       return;
@@ -146,6 +200,16 @@ public final class CoachingRulesFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<CoachingEventRecord> out)
       throws Exception {
+    if (erased(ctx)) {
+      return;
+    }
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      // The periodic erasure check: not erased, so check again later.
+      long at = timestamp + ERASURE_CHECK.toMillis();
+      ctx.timerService().registerProcessingTimeTimer(at);
+      erasureCheckAt.update(at);
+      return;
+    }
     Iterator<Map.Entry<String, String>> entries = waiting.iterator();
     List<String> sent = new ArrayList<>();
     while (entries.hasNext()) {

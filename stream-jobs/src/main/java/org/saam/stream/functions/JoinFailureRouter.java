@@ -18,7 +18,11 @@ import org.saam.stream.records.MeasuredReading;
  * job. The entry holds the reading as a one-reading batch of its gateway, so a replay sends it
  * through the pipeline again.
  *
- * <p>Metric: {@code saam_readings_refused_total{reason="internal_error"}}.
+ * <p>Readings of an erased person's period are dropped here, counted and nothing else (a quarantine
+ * entry would keep what the erasure removed).
+ *
+ * <p>Metrics: {@code saam_readings_refused_total{reason="internal_error"}}, {@code
+ * saam_erased_dropped_total}.
  */
 public final class JoinFailureRouter extends ProcessFunction<JoinOutcome, MeasuredReading> {
   private static final long serialVersionUID = 1L;
@@ -28,16 +32,22 @@ public final class JoinFailureRouter extends ProcessFunction<JoinOutcome, Measur
       new OutputTag<>("join-failed", TypeInformation.of(QuarantineEntry.class)) {};
 
   private transient Counter internalErrors;
+  private transient Counter erased;
 
   @Override
   public void open(Configuration parameters) {
     internalErrors =
         PipelineMetrics.refused(
             getRuntimeContext().getMetricGroup(), RejectionReason.INTERNAL_ERROR);
+    erased = PipelineMetrics.erasedDropped(getRuntimeContext().getMetricGroup());
   }
 
   @Override
   public void processElement(JoinOutcome outcome, Context context, Collector<MeasuredReading> out) {
+    if (outcome.erased()) {
+      erased.inc(); // an erased person's reading: not stored, not quarantined, only counted
+      return;
+    }
     if (outcome.failure() == null) {
       out.collect(outcome.reading());
       return;

@@ -28,6 +28,7 @@ import org.saam.stream.features.FeatureWindow;
 import org.saam.stream.features.Sample;
 import org.saam.stream.features.SleepFeatures;
 import org.saam.stream.metrics.PipelineMetrics;
+import org.saam.stream.people.ErasedPeople;
 import org.saam.stream.records.MeasuredReading;
 
 /**
@@ -98,6 +99,7 @@ public final class PersonFeatureWindows
 
   private final long allowedLatenessMillis;
   private final PersonTime personTime;
+  private final ErasedPeople.Factory erasedPeopleFactory;
 
   private transient MapState<String, List<Sample>> readings; // "<date>|<source>" -> samples
   private transient ValueState<String> zone;
@@ -106,6 +108,8 @@ public final class PersonFeatureWindows
   private transient Counter tooLate;
   private transient Counter windowsEmitted;
   private transient Counter homesQuiet;
+  private transient ErasedPeople erasedPeople;
+  private transient Counter erasedDropped;
   // The per-person clock (unused on the watermark clock).
   private transient ValueState<Long> newest;
   private transient ValueState<Boolean> idle;
@@ -116,7 +120,7 @@ public final class PersonFeatureWindows
 
   /** On the watermark (the batch backfill). */
   public PersonFeatureWindows(long allowedLatenessMillis) {
-    this(allowedLatenessMillis, null);
+    this(allowedLatenessMillis, null, ErasedPeople.NONE);
   }
 
   /**
@@ -124,12 +128,52 @@ public final class PersonFeatureWindows
    *     watermark
    */
   public PersonFeatureWindows(long allowedLatenessMillis, PersonTime personTime) {
+    this(allowedLatenessMillis, personTime, ErasedPeople.NONE);
+  }
+
+  /**
+   * @param personTime each person's own clock (the streaming job), or {@code null} for the
+   *     watermark
+   * @param erasedPeople who was erased: their readings are dropped, their state cleared at their
+   *     next reading or timer (the per-person clock always has one), nothing of theirs emitted
+   */
+  public PersonFeatureWindows(
+      long allowedLatenessMillis, PersonTime personTime, ErasedPeople.Factory erasedPeople) {
     this.allowedLatenessMillis = allowedLatenessMillis;
     this.personTime = personTime;
+    this.erasedPeopleFactory = erasedPeople;
   }
 
   @Override
-  public void open(Configuration parameters) {
+  public void close() throws Exception {
+    if (erasedPeople != null) {
+      erasedPeople.close();
+    }
+  }
+
+  /** Whether the current person was erased; if so, everything kept of them is dropped. */
+  private boolean erased(Context context) throws Exception {
+    if (!erasedPeople.contains(context.getCurrentKey())) {
+      return false;
+    }
+    erasedDropped.inc();
+    readings.clear();
+    zone.clear();
+    location.clear();
+    roomBeforeKeptDays.clear();
+    newest.clear();
+    idle.clear();
+    closedUntil.clear();
+    lastSeen.clear();
+    wallTimer.clear();
+    due.clear();
+    return true;
+  }
+
+  @Override
+  public void open(Configuration parameters) throws Exception {
+    erasedPeople = erasedPeopleFactory.open();
+    erasedDropped = PipelineMetrics.erasedDropped(getRuntimeContext().getMetricGroup());
     readings =
         getRuntimeContext()
             .getMapState(
@@ -215,7 +259,8 @@ public final class PersonFeatureWindows
       throws Exception {
     if (reading.userId() == null
         || reading.timeZone() == null
-        || !SOURCES.contains(reading.sourceId())) {
+        || !SOURCES.contains(reading.sourceId())
+        || erased(context)) {
       return;
     }
     ZoneId personZone = ZoneId.of(reading.timeZone());
@@ -286,6 +331,9 @@ public final class PersonFeatureWindows
   @Override
   public void onTimer(long timestamp, OnTimerContext context, Collector<FeatureRecord> out)
       throws Exception {
+    if (erased(context)) {
+      return;
+    }
     if (personTime == null) {
       fire(timestamp, context.getCurrentKey(), out);
     } else if (context.timeDomain() == TimeDomain.PROCESSING_TIME) {

@@ -63,6 +63,14 @@ public final class PipelineMetrics {
     return saam(operator).counter("readings_unassigned_total");
   }
 
+  /**
+   * Readings and feature or coaching state dropped because they belonged to an erased person, by
+   * the operator that dropped them.
+   */
+  public static Counter erasedDropped(MetricGroup operator) {
+    return saam(operator).counter("erased_dropped_total");
+  }
+
   /** Gaps in a gateway's batch sequence, counted when first seen. */
   public static Counter sequenceGaps(MetricGroup operator) {
     return saam(operator).counter("sequence_gaps_total");

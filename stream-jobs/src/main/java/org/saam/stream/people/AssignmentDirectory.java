@@ -18,5 +18,10 @@ public interface AssignmentDirectory extends AutoCloseable {
   /** Creates a directory in each parallel instance (directories hold connections). */
   interface Factory extends Serializable {
     AssignmentDirectory open() throws Exception;
+
+    /** Who was erased, from the same source (nobody, unless the directory knows). */
+    default ErasedPeople.Factory erasedPeople() {
+      return ErasedPeople.NONE;
+    }
   }
 }

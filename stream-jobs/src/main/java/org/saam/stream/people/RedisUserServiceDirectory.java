@@ -54,6 +54,12 @@ public final class RedisUserServiceDirectory implements AssignmentDirectory {
     }
 
     @Override
+    public ErasedPeople.Factory erasedPeople() {
+      Settings settings = this;
+      return () -> new UserServiceErasedPeople(settings);
+    }
+
+    @Override
     public String toString() {
       return "Settings[" + redisUri + ", " + usersUrl + ", client " + clientId + "]";
     }

@@ -165,14 +165,16 @@ public final class SensorPipelineJob {
         .uid("write-measurements");
 
     DataStream<FeatureRecord> personFeatures =
-        SharedStages.computeFeatures(attributed, options, true);
+        SharedStages.computeFeatures(attributed, options, true, assignments.erasedPeople());
     personFeatures.sinkTo(features).name("write features").uid("write-features");
 
     if (!coaching.sinks().isEmpty()) {
       DataStream<CoachingEventRecord> events =
           personFeatures
               .keyBy(FeatureRecord::userId)
-              .process(new CoachingRulesFunction(coaching.rules(), options.coaching().lateAfter()))
+              .process(
+                  new CoachingRulesFunction(
+                      coaching.rules(), options.coaching().lateAfter(), assignments.erasedPeople()))
               .name("apply coaching rules")
               .uid("apply-coaching-rules");
       for (Sink<CoachingEventRecord> sink : coaching.sinks()) {

@@ -9,6 +9,7 @@ import org.saam.stream.functions.AssignmentLookup;
 import org.saam.stream.functions.JoinFailureRouter;
 import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.people.ErasedPeople;
 import org.saam.stream.records.MeasuredReading;
 
 /**
@@ -46,9 +47,13 @@ public final class SharedStages {
    * {@code readings of people -> compute features}, shared with the backfill job.
    *
    * @param perPerson each home's own clock (streaming), else the watermark (the batch backfill)
+   * @param erasedPeople whose state is dropped and whose features are never emitted
    */
   public static DataStream<FeatureRecord> computeFeatures(
-      DataStream<MeasuredReading> attributed, SensorPipelineOptions options, boolean perPerson) {
+      DataStream<MeasuredReading> attributed,
+      SensorPipelineOptions options,
+      boolean perPerson,
+      ErasedPeople.Factory erasedPeople) {
     return attributed
         .filter(reading -> reading.userId() != null)
         .name("readings of people")
@@ -57,8 +62,11 @@ public final class SharedStages {
         .process(
             perPerson
                 ? new PersonFeatureWindows(
-                    options.eventTime().featureLatenessMillis(), options.eventTime().personTime())
-                : new PersonFeatureWindows(options.eventTime().featureLatenessMillis()))
+                    options.eventTime().featureLatenessMillis(),
+                    options.eventTime().personTime(),
+                    erasedPeople)
+                : new PersonFeatureWindows(
+                    options.eventTime().featureLatenessMillis(), null, erasedPeople))
         .name("compute features")
         .uid("compute-features");
   }

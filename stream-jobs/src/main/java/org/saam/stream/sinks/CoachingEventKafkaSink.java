@@ -34,15 +34,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.saam.common.broker.Topics;
 import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.records.CoachingEventRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Coaching events to the Kafka topic {@code saam.coaching-events}, key {@code user_id}, value the
- * event JSON, header {@code event_id}; written with an idempotent producer ({@code acks=all}), so
- * producer retries add no duplicate.
+ * Coaching events to the Kafka topic {@code saam.coaching-events}, key {@code <user_id>/<event_id>}
+ * ({@link Topics#coachingEventKey}: one key per event, so erasure can remove a person's events with
+ * tombstones from the compacted topic), in the partition a {@code user_id} key would go to (one
+ * person's events stay in order), value the event JSON, header {@code event_id}; written with an
+ * idempotent producer ({@code acks=all}), so producer retries add no duplicate.
  *
  * <p>A job restart replays what came after the last checkpoint. So that it adds no duplicate
  * either, every checkpoint records the topic's end offsets (after flushing). A writer restored from
@@ -199,9 +203,12 @@ public final class CoachingEventKafkaSink
       ProducerRecord<String, byte[]> record =
           new ProducerRecord<>(
               topic,
-              null,
+              // Partitioned by person as a user_id key would be, so one person's events keep
+              // their order; the key itself is per event (compaction, erasure).
+              Utils.toPositive(Utils.murmur2(event.userId().getBytes(StandardCharsets.UTF_8)))
+                  % partitions.size(),
               event.tsMillis(),
-              event.userId(),
+              Topics.coachingEventKey(event.userId(), event.eventId()),
               event.json().getBytes(StandardCharsets.UTF_8));
       record.headers().add(EVENT_ID_HEADER, event.eventId().getBytes(StandardCharsets.UTF_8));
       producer.send(

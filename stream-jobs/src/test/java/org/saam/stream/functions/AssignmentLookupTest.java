@@ -158,6 +158,30 @@ class AssignmentLookupTest {
   }
 
   @Test
+  void readingsOfAnErasedPersonsPeriodAreMarkedErasedAlsoWhenLateAndAfterItNobodysOrTheNextOnes()
+      throws Exception {
+    Instant erasedAt = Instant.parse("2026-10-01T00:00:00Z");
+    Instant next = Instant.parse("2026-10-05T00:00:00Z");
+    directory.lists.put(
+        "loc-2",
+        List.of(
+            new Assignment(UUID.randomUUID(), "loc-2", BOR, next, null, "Europe/Sofia"),
+            Assignment.erasedPeriod("loc-2", Instant.parse("2026-01-01T00:00:00Z"), erasedAt)));
+
+    harness.processElement(reading("loc-2", erasedAt.plusSeconds(60)), 1);
+    harness.processElement(reading("loc-2", erasedAt.minusSeconds(60)), 2); // late, theirs
+    harness.processElement(reading("loc-2", next.plusSeconds(60)), 3);
+    harness.processElement(reading("loc-2", Instant.parse("2025-12-31T23:59:59Z")), 4);
+    harness.endInput();
+
+    List<JoinOutcome> out = harness.extractOutputValues();
+    assertThat(out).extracting(JoinOutcome::erased).containsExactly(false, true, false, false);
+    assertThat(out.get(0).reading().userId()).as("between the periods: nobody").isNull();
+    assertThat(out.get(2).reading().userId()).isEqualTo(BOR.toString());
+    assertThat(out.get(3).reading().userId()).as("before the erased period: nobody").isNull();
+  }
+
+  @Test
   void anUnreachableDirectoryIsAnOutageNotAProblemOfTheReading() {
     assertThat(AssignmentLookup.isOutage(new java.io.IOException("connection refused"))).isTrue();
     assertThat(

@@ -112,7 +112,9 @@ class SensorPipelineCoachingITCase {
     List<CoachingEvent> events = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : topic.records()) {
       CoachingEvent event = CoachingEventCodec.decode(record.value());
-      assertThat(record.key()).isEqualTo(event.userId());
+      assertThat(record.key())
+          .isEqualTo(
+              org.saam.common.broker.Topics.coachingEventKey(event.userId(), event.eventId()));
       events.add(event);
     }
     return events;

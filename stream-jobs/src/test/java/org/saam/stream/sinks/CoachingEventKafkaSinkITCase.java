@@ -115,11 +115,24 @@ class CoachingEventKafkaSinkITCase {
             "event-1", "event-2", "event-3", "event-4", "event-5", "event-6");
     assertThat(after.count("coaching_events_skipped_total")).isEqualTo(2);
     assertThat(after.count("coaching_events_sent_total")).isEqualTo(2);
-    // Keyed by person: one person's events share a partition, in order.
+    // Keyed per event (<user_id>/<event_id>), placed by person: one person's events share a
+    // partition, in order.
+    java.util.Map<String, java.util.Set<Integer>> partitionsByPerson = new java.util.HashMap<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       String json = new String(record.value(), StandardCharsets.UTF_8);
-      assertThat(json).contains("\"user_id\":\"" + record.key() + "\"");
+      String user =
+          org.saam.common.broker.Topics.userOfCoachingEventKey(record.key()).orElseThrow();
+      assertThat(json).contains("\"user_id\":\"" + user + "\"");
+      assertThat(record.key())
+          .endsWith(
+              "/"
+                  + new String(
+                      record.headers().lastHeader("event_id").value(), StandardCharsets.UTF_8));
+      partitionsByPerson
+          .computeIfAbsent(user, u -> new java.util.HashSet<>())
+          .add(record.partition());
     }
+    assertThat(partitionsByPerson.values()).allSatisfy(p -> assertThat(p).hasSize(1));
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.saam.users.accounts;
 
 import jakarta.ws.rs.NotFoundException;
 import java.util.List;
+import java.util.Locale;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
@@ -39,10 +40,15 @@ public final class KeycloakAccounts implements AutoCloseable {
     return realm;
   }
 
+  /** The person's user name in the realm (Keycloak keeps user names in lower case). */
+  public static String username(User user) {
+    return (user.email() != null ? user.email() : "p-" + user.id()).toLowerCase(Locale.ROOT);
+  }
+
   /** Creates the person's account with the given realm role; returns its Keycloak id. */
   public String create(User user, String role) {
     UserRepresentation account = new UserRepresentation();
-    account.setUsername(user.email() != null ? user.email() : "p-" + user.id());
+    account.setUsername(username(user));
     account.setEmail(user.email());
     account.setEmailVerified(user.email() != null);
     account.setFirstName(user.displayName());

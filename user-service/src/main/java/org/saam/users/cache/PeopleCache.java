@@ -22,6 +22,13 @@ public final class PeopleCache implements AutoCloseable {
   /** Channel of assignment changes; the message is the location id. */
   public static final String CHANNEL = "saam:assignments";
 
+  /**
+   * Channel of erasures; the message is the erased person's id. Pipeline instances drop the
+   * person's state when they hear it (and read the whole list, {@code GET /v1/erasures}, when they
+   * start, so a message missed while down does not matter).
+   */
+  public static final String ERASURES_CHANNEL = "saam:erasures";
+
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
@@ -85,6 +92,11 @@ public final class PeopleCache implements AutoCloseable {
     long deleted = redis.del(locationKey(locationId));
     redis.publish(CHANNEL, locationId);
     return deleted;
+  }
+
+  /** Tells every pipeline instance that the person was erased. */
+  public void announceErasure(UUID userId) {
+    redis.publish(ERASURES_CHANNEL, userId.toString());
   }
 
   /** Whether Redis answers a PING within 2 s. */

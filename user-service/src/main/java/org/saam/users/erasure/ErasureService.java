@@ -1,6 +1,8 @@
 package org.saam.users.erasure;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,9 +15,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +30,7 @@ import org.saam.common.broker.Topics;
 import org.saam.common.records.Assignment;
 import org.saam.common.store.FeatureRecord;
 import org.saam.common.store.MeasurementBuckets;
+import org.saam.common.store.QuarantineEntry;
 import org.saam.servicekit.audit.AuditLog;
 import org.saam.servicekit.reactive.Publishers;
 import org.saam.users.accounts.BrokerAppAccounts;
@@ -35,22 +41,59 @@ import org.saam.users.store.LocationStore;
 import org.saam.users.store.UserStore;
 
 /**
- * Erases a person from every store, in this order: their assignments in PostgreSQL (committed, so
- * no lookup finds them any more), the Redis cache and the pipeline's invalidation channel, MongoDB
- * (their measurement buckets for the locations and periods they were assigned, and their features),
- * Elasticsearch (their coaching events), the person's app account on the broker, Keycloak, the
- * cache once more, and their row in PostgreSQL; then writes a receipt to the audit log.
+ * Erases a person from every store, step by step ({@link Step}, in that order): the assignments
+ * become erased periods in PostgreSQL (committed, so no lookup finds the person any more and the
+ * pipeline drops readings of those periods, also late ones), the Redis cache is cleared and the
+ * pipeline told (it drops the person's state), a grace period lets writes already in flight land,
+ * then MongoDB (measurement buckets of the person and of their locations during their periods,
+ * features, quarantine entries of those locations and periods), Elasticsearch (coaching events
+ * deleted; audit and token log records pseudonymised), Kafka (coaching events), the app's broker
+ * account, Keycloak, the cache once more, the person's row; then a receipt in the audit log.
  *
- * <p>The plan (which locations and periods) is written first, in table {@code erasures}, so an
- * erasure interrupted by a failing store can be run again and finishes the job; every step is
- * idempotent and the counts add up across runs. Running it after it completed answers the same
- * receipt.
+ * <p>The plan (periods and the person's identifiers) is written first, in table {@code erasures},
+ * and every finished step is recorded there with its count. A run interrupted at any point (a store
+ * down, the process killed) is finished by running it again: finished steps are skipped, the
+ * interrupted one is idempotent. Running it after it completed answers the same receipt.
  */
 public final class ErasureService {
   /** Index of coaching events (the coaching issue writes it). */
   public static final String COACHING_INDEX = Topics.COACHING_EVENTS_INDEX;
 
+  /** Index of the token log ({@code identity}'s shipper writes it). */
+  public static final String TOKEN_LOG_INDEX = "saam-token-log";
+
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The steps, in order; their names are the receipt's keys under {@code removed}. */
+  public enum Step {
+    POSTGRES_ASSIGNMENTS,
+    REDIS_KEYS,
+    PIPELINE_GRACE,
+    MONGO_MEASUREMENT_BUCKETS,
+    MONGO_FEATURES,
+    MONGO_QUARANTINE,
+    ELASTICSEARCH_COACHING_EVENTS,
+    KAFKA_COACHING_EVENTS,
+    ELASTICSEARCH_AUDIT_PSEUDONYMISED,
+    ELASTICSEARCH_TOKEN_LOG_PSEUDONYMISED,
+    BROKER_APP_ACCOUNTS,
+    KEYCLOAK_ACCOUNTS,
+    REDIS_KEYS_AGAIN,
+    POSTGRES_USERS;
+
+    /** The receipt's key. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Called after each finished step; tests make it throw to stop an erasure there. */
+  @FunctionalInterface
+  public interface StepListener {
+    void finished(UUID userId, Step step) throws Exception;
+
+    StepListener NONE = (userId, step) -> {};
+  }
 
   private final Database database;
   private final UserStore users;
@@ -61,10 +104,16 @@ public final class ErasureService {
   private final ElasticsearchClient elasticsearch;
   private final AuditLog audit;
   private final BrokerAppAccounts appAccounts;
+  private final CoachingEventLog coachingLog;
+  private final Duration grace;
+  private volatile StepListener listener = StepListener.NONE;
 
   /**
    * @param appAccounts people's app accounts on the broker, or {@code null} when this service has
    *     no broker administrator (the receipt then says so)
+   * @param coachingLog the Kafka topic of coaching events, or {@code null} when not configured
+   * @param grace how long to wait, after the pipeline was told, before data is removed: writes of
+   *     readings already past the join land within it
    */
   public ErasureService(
       Database database,
@@ -75,7 +124,9 @@ public final class ErasureService {
       MongoDatabase mongo,
       ElasticsearchClient elasticsearch,
       AuditLog audit,
-      BrokerAppAccounts appAccounts) {
+      BrokerAppAccounts appAccounts,
+      CoachingEventLog coachingLog,
+      Duration grace) {
     this.database = database;
     this.users = users;
     this.locations = locations;
@@ -85,6 +136,13 @@ public final class ErasureService {
     this.elasticsearch = elasticsearch;
     this.audit = audit;
     this.appAccounts = appAccounts;
+    this.coachingLog = coachingLog;
+    this.grace = grace;
+  }
+
+  /** For tests: called after every finished step. */
+  public void onStepFinished(StepListener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -93,103 +151,165 @@ public final class ErasureService {
    * @return the receipt, or empty when there is neither such a person nor an erasure of them
    */
   public Optional<ObjectNode> erase(UUID userId, String requestedBy) throws Exception {
-    ObjectNode plan = planOrResume(userId, requestedBy).orElse(null);
+    Plan plan = planOrResume(userId, requestedBy).orElse(null);
     if (plan == null) {
       return Optional.empty();
     }
-    if (plan.hasNonNull("completed_at")) {
-      return Optional.of(plan);
+    if (plan.receipt.hasNonNull("completed_at")) {
+      return Optional.of(plan.receipt);
     }
-    ObjectNode removed = (ObjectNode) plan.get("removed");
-    String id = userId.toString();
-
-    // First the assignments, committed: from here on no lookup finds the person at any location.
-    // Only then the caches (cleared before, a lookup in between would cache the old assignment
-    // again for an hour), and only then the data, so that what the pipeline wrote in the meantime
-    // from readings in flight is removed too.
-    try (Connection connection = database.connection()) {
-      connection.setAutoCommit(false);
-      int assignments = locations.deleteAssignmentsOf(connection, userId);
-      connection.commit();
-      add(userId, removed, "postgres_assignments", assignments);
+    for (Step step : Step.values()) {
+      if (plan.done(step)) {
+        continue;
+      }
+      long count = run(step, userId, plan);
+      finish(userId, plan, step, count);
+      listener.finished(userId, step);
     }
-    add(userId, removed, "redis_keys", clearCaches(userId, plan));
-
-    long buckets =
-        deleted(
-            mongo
-                .getCollection(MeasurementBuckets.COLLECTION)
-                .deleteMany(Filters.eq(MeasurementBuckets.USER_ID, id)));
-    for (JsonNode period : plan.get("assignments")) {
-      buckets +=
-          deleted(
-              mongo.getCollection(MeasurementBuckets.COLLECTION).deleteMany(bucketsOf(id, period)));
-    }
-    add(userId, removed, "mongo_measurement_buckets", buckets);
-    add(
-        userId,
-        removed,
-        "mongo_features",
-        deleted(
-            mongo
-                .getCollection(FeatureRecord.COLLECTION)
-                .deleteMany(Filters.eq(FeatureRecord.USER_ID, id))));
-    add(userId, removed, "elasticsearch_coaching_events", deleteCoachingEvents(id));
-
-    if (appAccounts != null) {
-      add(userId, removed, "broker_app_accounts", appAccounts.revoke(userId) ? 1 : 0);
-    }
-
-    String keycloakId = plan.path("keycloak_id").asText(null);
-    add(
-        userId,
-        removed,
-        "keycloak_accounts",
-        keycloakId != null && accounts.delete(keycloakId) ? 1 : 0);
-
-    // Once more: a lookup that read PostgreSQL just before the assignments went may have written
-    // them back to Redis after the first clear; it has long finished by now.
-    add(userId, removed, "redis_keys", clearCaches(userId, plan));
-
-    try (Connection connection = database.connection()) {
-      connection.setAutoCommit(false);
-      int people = users.delete(connection, userId);
-      connection.commit();
-      add(userId, removed, "postgres_users", people);
-    }
-
-    plan.put("completed_at", Instant.now().toString());
-    plan.remove("assignments"); // the periods were the last link to the person; not kept
-    plan.remove("keycloak_id");
+    ObjectNode receipt = plan.receipt;
+    receipt.put("completed_at", Instant.now().toString());
     try (Connection connection = database.connection();
         PreparedStatement statement =
             connection.prepareStatement(
                 "UPDATE erasures SET receipt = ?::jsonb, completed_at = now(), plan = '[]'::jsonb,"
                     + " keycloak_id = NULL WHERE user_id = ?")) {
-      statement.setString(1, plan.toString());
+      statement.setString(1, receipt.toString());
       statement.setObject(2, userId);
       statement.executeUpdate();
     }
-    Map<String, Object> receipt = new LinkedHashMap<>(JSON.convertValue(plan, Map.class));
-    receipt.put("type", "erasure_receipt");
-    receipt.put("ts", plan.get("completed_at").asText());
-    audit.record(receipt);
-    return Optional.of(plan);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> record = new LinkedHashMap<>(JSON.convertValue(receipt, Map.class));
+    record.put("type", "erasure_receipt");
+    record.put("ts", receipt.get("completed_at").asText());
+    audit.record(record);
+    return Optional.of(receipt);
   }
 
-  /** The buckets of a location during a person's period that belong to them or to nobody. */
+  /** Every erasure asked for (finished or not), oldest first: id and time of the request. */
+  public List<Map<String, String>> erasedPeople() throws SQLException {
+    List<Map<String, String>> erased = new ArrayList<>();
+    try (Connection connection = database.connection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT user_id, requested_at FROM erasures ORDER BY requested_at, user_id");
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        erased.add(
+            Map.of(
+                "user_id", rows.getObject(1, UUID.class).toString(),
+                "requested_at", rows.getTimestamp(2).toInstant().toString()));
+      }
+    }
+    return erased;
+  }
+
+  private long run(Step step, UUID userId, Plan plan) throws Exception {
+    String id = userId.toString();
+    return switch (step) {
+      case POSTGRES_ASSIGNMENTS -> {
+        // The assignments become erased periods in one transaction: from here on no lookup finds
+        // the person, and the pipeline drops readings of those periods (late ones too).
+        try (Connection connection = database.connection()) {
+          connection.setAutoCommit(false);
+          for (JsonNode period : plan.periods) {
+            locations.insertErasedPeriod(
+                connection,
+                period.get("location_id").asText(),
+                Instant.parse(period.get("valid_from").asText()),
+                period.hasNonNull("valid_to")
+                    ? Instant.parse(period.get("valid_to").asText())
+                    : null,
+                plan.requestedAt());
+          }
+          int deleted = locations.deleteAssignmentsOf(connection, userId);
+          connection.commit();
+          yield deleted;
+        }
+      }
+      // Only now the caches (cleared before, a lookup in between would cache the old
+      // assignment again for an hour), and the pipeline is told to drop the person's state.
+      case REDIS_KEYS -> {
+        long keys = clearCaches(userId, plan);
+        cache.announceErasure(userId);
+        yield keys;
+      }
+      case PIPELINE_GRACE -> {
+        // Readings that passed the join before it learnt of the erasure are still on their way
+        // to the stores (batched writes, at most a few seconds); they land before we delete.
+        Thread.sleep(grace.toMillis());
+        yield grace.toSeconds();
+      }
+      case MONGO_MEASUREMENT_BUCKETS -> {
+        long buckets =
+            deleted(
+                mongo
+                    .getCollection(MeasurementBuckets.COLLECTION)
+                    .deleteMany(Filters.eq(MeasurementBuckets.USER_ID, id)));
+        for (JsonNode period : plan.periods) {
+          buckets +=
+              deleted(
+                  mongo
+                      .getCollection(MeasurementBuckets.COLLECTION)
+                      .deleteMany(bucketsOf(id, period)));
+        }
+        yield buckets;
+      }
+      case MONGO_FEATURES ->
+          deleted(
+              mongo
+                  .getCollection(FeatureRecord.COLLECTION)
+                  .deleteMany(Filters.eq(FeatureRecord.USER_ID, id)));
+      case MONGO_QUARANTINE -> {
+        long entries = 0;
+        for (JsonNode period : plan.periods) {
+          entries +=
+              deleted(
+                  mongo
+                      .getCollection(QuarantineEntry.COLLECTION)
+                      .deleteMany(quarantineOf(period, plan.requestedAt())));
+        }
+        yield entries;
+      }
+      case ELASTICSEARCH_COACHING_EVENTS -> deleteCoachingEvents(id);
+      case KAFKA_COACHING_EVENTS -> coachingLog == null ? 0 : coachingLog.erase(id);
+      case ELASTICSEARCH_AUDIT_PSEUDONYMISED ->
+          new Pseudonymiser(elasticsearch, plan.identifiers(), plan.pseudonym())
+              .apply(AuditLog.INDEX);
+      case ELASTICSEARCH_TOKEN_LOG_PSEUDONYMISED ->
+          new Pseudonymiser(elasticsearch, plan.identifiers(), plan.pseudonym())
+              .apply(TOKEN_LOG_INDEX);
+      case BROKER_APP_ACCOUNTS -> appAccounts != null && appAccounts.revoke(userId) ? 1 : 0;
+      case KEYCLOAK_ACCOUNTS -> {
+        String keycloakId = plan.keycloakId();
+        yield keycloakId != null && accounts.delete(keycloakId) ? 1 : 0;
+      }
+      // Once more: a lookup that read PostgreSQL just before the assignments went may have
+      // written them back to Redis after the first clear; it has long finished by now.
+      case REDIS_KEYS_AGAIN -> clearCaches(userId, plan);
+      case POSTGRES_USERS -> {
+        try (Connection connection = database.connection()) {
+          connection.setAutoCommit(false);
+          int people = users.delete(connection, userId);
+          connection.commit();
+          yield people;
+        }
+      }
+    };
+  }
+
   /**
    * Deletes the person's cache entries and those of every location of their plan, and tells the
    * pipeline instances (the invalidation channel) to forget those locations' assignments.
    */
-  private long clearCaches(UUID userId, ObjectNode plan) {
+  private long clearCaches(UUID userId, Plan plan) {
     long keys = cache.evictUser(userId);
-    for (JsonNode period : plan.get("assignments")) {
+    for (JsonNode period : plan.periods) {
       keys += cache.invalidateLocation(period.get("location_id").asText());
     }
     return keys;
   }
 
+  /** The buckets of a location during a person's period that belong to them or to nobody. */
   private static Bson bucketsOf(String userId, JsonNode period) {
     long from = Instant.parse(period.get("valid_from").asText()).toEpochMilli();
     long to =
@@ -202,21 +322,78 @@ public final class ErasureService {
         MeasurementBuckets.hoursCovering(from, to));
   }
 
-  private Optional<ObjectNode> planOrResume(UUID userId, String requestedBy) throws SQLException {
+  /**
+   * Quarantine entries of a location received during a period (an open period up to now: what
+   * arrived between the request and this step was still theirs).
+   */
+  private static Bson quarantineOf(JsonNode period, Instant requestedAt) {
+    Instant from = Instant.parse(period.get("valid_from").asText());
+    Instant to =
+        period.hasNonNull("valid_to")
+            ? Instant.parse(period.get("valid_to").asText())
+            : Instant.now().isAfter(requestedAt) ? Instant.now() : requestedAt;
+    return Filters.and(
+        Filters.eq(QuarantineEntry.LOCATION_ID, period.get("location_id").asText()),
+        Filters.gte(QuarantineEntry.RECEIVED_AT, java.util.Date.from(from)),
+        Filters.lt(QuarantineEntry.RECEIVED_AT, java.util.Date.from(to)));
+  }
+
+  /** The erasure's record: periods, identifiers, the receipt so far. */
+  private record Plan(ArrayNode periods, ObjectNode identity, ObjectNode receipt) {
+    boolean done(Step step) {
+      for (JsonNode done : receipt.path("steps_done")) {
+        if (done.asText().equals(step.key())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    Instant requestedAt() {
+      return Instant.parse(receipt.get("requested_at").asText());
+    }
+
+    String keycloakId() {
+      return identity.path("keycloak_id").asText(null);
+    }
+
+    /** Random, made at planning, kept only until the erasure completes. */
+    String pseudonym() {
+      return identity.get("pseudonym").asText();
+    }
+
+    /** Every value that names the person: user id, Keycloak id, user name, email. */
+    List<String> identifiers() {
+      List<String> values = new ArrayList<>();
+      for (String field : List.of("user_id", "keycloak_id", "username", "email")) {
+        String value = identity.path(field).asText(null);
+        if (value != null && !value.isBlank()) {
+          values.add(value);
+        }
+      }
+      return values;
+    }
+  }
+
+  private Optional<Plan> planOrResume(UUID userId, String requestedBy) throws SQLException {
     try (Connection connection = database.connection()) {
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "SELECT plan, receipt, keycloak_id, requested_by, requested_at, completed_at"
-                  + " FROM erasures WHERE user_id = ?")) {
+              "SELECT plan, receipt, completed_at FROM erasures WHERE user_id = ?")) {
         statement.setObject(1, userId);
         try (ResultSet rows = statement.executeQuery()) {
           if (rows.next()) {
             ObjectNode receipt = (ObjectNode) JSON.readTree(rows.getString("receipt"));
-            if (rows.getTimestamp("completed_at") == null) {
-              receipt.set("assignments", JSON.readTree(rows.getString("plan")));
-              receipt.put("keycloak_id", rows.getString("keycloak_id"));
+            JsonNode stored = JSON.readTree(rows.getString("plan"));
+            if (rows.getTimestamp("completed_at") != null || !stored.isObject()) {
+              return Optional.of(
+                  new Plan(JSON.createArrayNode(), JSON.createObjectNode(), receipt));
             }
-            return Optional.of(receipt);
+            return Optional.of(
+                new Plan(
+                    (ArrayNode) stored.get("assignments"),
+                    (ObjectNode) stored.get("identity"),
+                    receipt));
           }
         } catch (IOException e) {
           throw new SQLException("erasure record of " + userId + " is not valid JSON", e);
@@ -234,11 +411,24 @@ public final class ErasureService {
         period.put(
             "valid_to", assignment.validTo() == null ? null : assignment.validTo().toString());
       }
+      ObjectNode identity = JSON.createObjectNode();
+      identity.put("user_id", userId.toString());
+      identity.put("keycloak_id", user.get().keycloakId());
+      identity.put("username", KeycloakAccounts.username(user.get()));
+      identity.put("email", user.get().email());
+      identity.put("pseudonym", "erased-" + UUID.randomUUID().toString().substring(0, 13));
+      ObjectNode stored = JSON.createObjectNode();
+      stored.set("assignments", periods);
+      stored.set("identity", identity);
       ObjectNode receipt = JSON.createObjectNode();
       receipt.put("erasure_of", userId.toString());
       receipt.put("requested_by", requestedBy);
-      receipt.put("requested_at", Instant.now().toString());
+      // PostgreSQL keeps microseconds: the erased periods end exactly at this instant.
+      receipt.put(
+          "requested_at",
+          Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
       receipt.putObject("removed");
+      receipt.putArray("steps_done");
       try (PreparedStatement statement =
           connection.prepareStatement(
               "INSERT INTO erasures (user_id, requested_by, keycloak_id, plan, receipt)"
@@ -246,25 +436,24 @@ public final class ErasureService {
         statement.setObject(1, userId);
         statement.setString(2, requestedBy);
         statement.setString(3, user.get().keycloakId());
-        statement.setString(4, periods.toString());
+        statement.setString(4, stored.toString());
         statement.setString(5, receipt.toString());
         statement.executeUpdate();
       }
-      receipt.set("assignments", periods);
-      receipt.put("keycloak_id", user.get().keycloakId());
-      return Optional.of(receipt);
+      return Optional.of(new Plan(periods, identity, receipt));
     }
   }
 
-  /** Adds a step's count to the receipt and saves it, so a later run continues the sums. */
-  private void add(UUID userId, ObjectNode removed, String store, long count) throws SQLException {
-    removed.put(store, removed.path(store).asLong(0) + count);
+  /** Records a finished step with its count, so a later run skips it. */
+  private void finish(UUID userId, Plan plan, Step step, long count) throws SQLException {
+    ObjectNode removed = (ObjectNode) plan.receipt.get("removed");
+    removed.put(step.key(), removed.path(step.key()).asLong(0) + count);
+    ((ArrayNode) plan.receipt.withArray("steps_done")).add(step.key());
     try (Connection connection = database.connection();
         PreparedStatement statement =
             connection.prepareStatement(
-                "UPDATE erasures SET receipt = jsonb_set(receipt, '{removed}', ?::jsonb)"
-                    + " WHERE user_id = ?")) {
-      statement.setString(1, removed.toString());
+                "UPDATE erasures SET receipt = ?::jsonb WHERE user_id = ?")) {
+      statement.setString(1, plan.receipt.toString());
       statement.setObject(2, userId);
       statement.executeUpdate();
     }
@@ -300,9 +489,7 @@ public final class ErasureService {
       if (page.hits().hits().isEmpty()) {
         return deleted;
       }
-      var bulk =
-          new co.elastic.clients.elasticsearch.core.BulkRequest.Builder()
-              .refresh(co.elastic.clients.elasticsearch._types.Refresh.True);
+      var bulk = new BulkRequest.Builder().refresh(Refresh.True);
       for (var hit : page.hits().hits()) {
         bulk.operations(op -> op.delete(d -> d.index(hit.index()).id(hit.id())));
       }
@@ -315,7 +502,7 @@ public final class ErasureService {
   }
 
   private static long deleted(Publisher<DeleteResult> publisher) throws IOException {
-    DeleteResult deleted = Publishers.first(publisher, java.time.Duration.ofSeconds(60));
+    DeleteResult deleted = Publishers.first(publisher, Duration.ofSeconds(60));
     return deleted == null ? 0 : deleted.getDeletedCount();
   }
 }

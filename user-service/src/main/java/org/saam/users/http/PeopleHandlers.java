@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.saam.common.realm.RealmNames;
 import org.saam.common.records.Assignment;
 import org.saam.identity.jwt.VerifiedToken;
 import org.saam.servicekit.ServiceHttp;
@@ -223,6 +224,16 @@ public final class PeopleHandlers {
       throw ProblemException.notFound("no person and no erasure with id " + id);
     }
     ctx.json(receipt.get());
+  }
+
+  /**
+   * Every erased person's id with the time the erasure was asked for, oldest first: what a starting
+   * pipeline reads so that no state of an erased person survives a restart. Admins and the
+   * pipeline's account ({@code assignment-reader}).
+   */
+  public void erasures(Context ctx) throws Exception {
+    callers.require(ctx, "admin", RealmNames.ASSIGNMENT_READER);
+    ctx.json(erasure.erasedPeople());
   }
 
   public void uploadPhoto(Context ctx) throws Exception {

@@ -54,9 +54,13 @@ public final class LocationStore {
     }
   }
 
-  /** Every assignment of a location, oldest first, with each person's time zone. */
+  /**
+   * Every assignment of a location, oldest first, with each person's time zone, followed by the
+   * periods of erased people ({@link Assignment#erasedPeriod}).
+   */
   public List<Assignment> assignments(Connection connection, String locationId)
       throws SQLException {
+    List<Assignment> assignments = new ArrayList<>();
     try (PreparedStatement statement =
         connection.prepareStatement(
             "SELECT a.id, a.location_id, a.user_id, a.valid_from, a.valid_to, u.time_zone"
@@ -64,12 +68,48 @@ public final class LocationStore {
                 + " WHERE a.location_id = ? ORDER BY a.valid_from")) {
       statement.setString(1, locationId);
       try (ResultSet rows = statement.executeQuery()) {
-        List<Assignment> assignments = new ArrayList<>();
         while (rows.next()) {
           assignments.add(readAssignment(rows));
         }
-        return assignments;
       }
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT valid_from, valid_to FROM erased_periods WHERE location_id = ?"
+                + " ORDER BY valid_from")) {
+      statement.setString(1, locationId);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          assignments.add(
+              Assignment.erasedPeriod(
+                  locationId,
+                  UserStore.instant(rows.getTimestamp(1)),
+                  UserStore.instant(rows.getTimestamp(2))));
+        }
+      }
+    }
+    return assignments;
+  }
+
+  /**
+   * Records an erased person's period at a location (closed at {@code erasedAt} when it was open);
+   * a second call for the same period changes nothing.
+   */
+  public void insertErasedPeriod(
+      Connection connection, String locationId, Instant from, Instant to, Instant erasedAt)
+      throws SQLException {
+    Instant end = to == null || to.isAfter(erasedAt) ? erasedAt : to;
+    if (!end.isAfter(from)) {
+      return; // assigned from a time after the erasure: no reading of theirs can exist
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO erased_periods (location_id, valid_from, valid_to) VALUES (?, ?, ?)"
+                + " ON CONFLICT (location_id, valid_from) DO NOTHING")) {
+      statement.setString(1, locationId);
+      statement.setTimestamp(2, Timestamp.from(from));
+      statement.setTimestamp(3, Timestamp.from(end));
+      statement.executeUpdate();
     }
   }
 
@@ -77,6 +117,7 @@ public final class LocationStore {
   public Optional<Assignment> overlapping(
       Connection connection, String locationId, Instant from, Instant to) throws SQLException {
     return assignments(connection, locationId).stream()
+        .filter(a -> !a.erased())
         .filter(
             a ->
                 (to == null || a.validFrom().isBefore(to))

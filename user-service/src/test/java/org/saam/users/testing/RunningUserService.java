@@ -37,6 +37,8 @@ public final class RunningUserService implements AutoCloseable {
     // The local stack's defaults, and the broker administrator that ./saam test passes on.
     Map<String, String> broker = new java.util.HashMap<>(overrides);
     broker.put(org.saam.common.config.LocalMode.VARIABLE, "true");
+    // Nothing runs a pipeline against this service unless a test says so: no need to wait.
+    broker.putIfAbsent("SAAM_ERASURE_GRACE_SECONDS", "0");
     System.getenv()
         .forEach(
             (key, value) -> {
@@ -50,6 +52,11 @@ public final class RunningUserService implements AutoCloseable {
             .withClockSkew(Duration.ZERO)
             .withTokenLogInterval(Duration.ZERO);
     return new RunningUserService(UserService.start(config));
+  }
+
+  /** The running service itself. */
+  public UserService service() {
+    return service;
   }
 
   /** A response: status, headers, body text and body as JSON (or null). */
