@@ -28,8 +28,10 @@ import org.saam.users.cache.PeopleCache;
 import org.saam.users.erasure.CoachingEventLog;
 import org.saam.users.erasure.ErasureService;
 import org.saam.users.http.Callers;
+import org.saam.users.http.CareHandlers;
 import org.saam.users.http.LocationHandlers;
 import org.saam.users.http.PeopleHandlers;
+import org.saam.users.store.CareStore;
 import org.saam.users.store.Database;
 import org.saam.users.store.LocationStore;
 import org.saam.users.store.UserStore;
@@ -97,6 +99,7 @@ public final class UserService implements ServiceHttp.Service {
                 config.clockSkew(),
                 SaamRealm.clientsWithScope(RealmNames.USER_API)));
     UserStore users = new UserStore();
+    CareStore care = new CareStore();
     LocationStore locations = new LocationStore();
     BrokerAppAccounts appAccounts =
         config.brokerAdministration()
@@ -117,7 +120,8 @@ public final class UserService implements ServiceHttp.Service {
             audit,
             appAccounts,
             coachingLog,
-            config.erasureGrace());
+            config.erasureGrace(),
+            care);
     PeopleHandlers people =
         new PeopleHandlers(
             database,
@@ -129,13 +133,15 @@ public final class UserService implements ServiceHttp.Service {
             json,
             metrics,
             config.photoMaxBytes(),
-            appAccounts);
+            appAccounts,
+            care);
     LocationHandlers homes =
-        new LocationHandlers(database, locations, users, cache, callers, json, metrics);
+        new LocationHandlers(database, locations, users, cache, callers, json, metrics, care);
+    CareHandlers carers = new CareHandlers(database, users, care, accounts, callers);
 
     server =
         http.create(javalin -> javalin.http.maxRequestSize = config.photoMaxBytes() + 64L * 1024);
-    routes(server, people, homes);
+    routes(server, people, homes, carers);
     server.start(config.bindAddress(), config.port());
     if (!config.tokenLogInterval().isZero()) {
       TokenLogShipper shipper = new TokenLogShipper(accounts.realm(), elasticsearch);
@@ -146,7 +152,7 @@ public final class UserService implements ServiceHttp.Service {
   }
 
   /** Every route of the service, in one place. */
-  void routes(Javalin app, PeopleHandlers people, LocationHandlers homes) {
+  void routes(Javalin app, PeopleHandlers people, LocationHandlers homes, CareHandlers carers) {
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
     checks.put("postgres", database::healthy);
     checks.put("redis", cache::healthy);
@@ -165,6 +171,10 @@ public final class UserService implements ServiceHttp.Service {
     app.get("/v1/users/{id}/photo", people::readPhoto);
     app.post("/v1/users/{id}/app-credentials", people::issueAppCredentials);
     app.get("/v1/erasures", people::erasures);
+    app.put("/v1/users/{id}/caregivers/{caregiver_id}", carers::add);
+    app.delete("/v1/users/{id}/caregivers/{caregiver_id}", carers::remove);
+    app.get("/v1/users/{id}/caregivers", carers::caregivers);
+    app.get("/v1/users/{id}/cared-for", carers::caredFor);
     app.post("/v1/locations", homes::create);
     app.post("/v1/locations/{location_id}/assignments", homes::assign);
     app.get("/v1/locations/{location_id}/assignments", homes::list);

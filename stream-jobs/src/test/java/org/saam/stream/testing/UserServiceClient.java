@@ -61,6 +61,19 @@ public final class UserServiceClient {
     return JSON.readTree(response.body());
   }
 
+  /** Sends {@code method path} without a body; answers the status and the JSON body. */
+  public Map.Entry<Integer, JsonNode> send(String method, String path) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return Map.entry(
+        response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+  }
+
   /** Creates a person and returns their id. */
   public String createPerson(String name, String timeZone) throws Exception {
     return post("/v1/users", Map.of("display_name", name, "time_zone", timeZone))

@@ -3,6 +3,7 @@ package org.saam.users.accounts;
 import jakarta.ws.rs.NotFoundException;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
@@ -73,6 +74,44 @@ public final class KeycloakAccounts implements AutoCloseable {
     account.setEmail(user.email());
     account.setEnabled(user.enabled());
     realm.users().get(user.keycloakId()).update(account);
+  }
+
+  /** The account's attribute naming the people a caregiver cares for (claim of the same name). */
+  public static final String CARES_FOR = "saam_cares_for";
+
+  /**
+   * Writes the people a caregiver cares for into their account, so their tokens carry them (claim
+   * {@value #CARES_FOR}) and services without the database can check a caregiver's reach. An
+   * account that is gone is left alone ({@code false}).
+   */
+  public boolean setCaresFor(String keycloakId, List<UUID> people) {
+    try {
+      UserRepresentation account = realm.users().get(keycloakId).toRepresentation();
+      java.util.Map<String, List<String>> attributes =
+          account.getAttributes() == null
+              ? new java.util.HashMap<>()
+              : new java.util.HashMap<>(account.getAttributes());
+      if (people.isEmpty()) {
+        attributes.remove(CARES_FOR);
+      } else {
+        attributes.put(CARES_FOR, people.stream().map(UUID::toString).toList());
+      }
+      account.setAttributes(attributes);
+      realm.users().get(keycloakId).update(account);
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Whether the account holds the realm role (directly or through a composite). */
+  public boolean hasRole(String keycloakId, String role) {
+    try {
+      return realm.users().get(keycloakId).roles().realmLevel().listEffective().stream()
+          .anyMatch(r -> r.getName().equals(role));
+    } catch (NotFoundException e) {
+      return false;
+    }
   }
 
   /** Deletes the account; {@code false} if it was already gone. */

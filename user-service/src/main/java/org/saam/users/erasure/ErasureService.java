@@ -36,6 +36,7 @@ import org.saam.servicekit.reactive.Publishers;
 import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
+import org.saam.users.store.CareStore;
 import org.saam.users.store.Database;
 import org.saam.users.store.LocationStore;
 import org.saam.users.store.UserStore;
@@ -48,7 +49,8 @@ import org.saam.users.store.UserStore;
  * then MongoDB (measurement buckets of the person and of their locations during their periods,
  * features, quarantine entries of those locations and periods), Elasticsearch (coaching events
  * deleted; audit and token log records pseudonymised), Kafka (coaching events), the app's broker
- * account, Keycloak, the cache once more, the person's row; then a receipt in the audit log.
+ * account, the care relations (either side; caregivers' claims updated), Keycloak, the cache once
+ * more, the person's row; then a receipt in the audit log.
  *
  * <p>The plan (periods and the person's identifiers) is written first, in table {@code erasures},
  * and every finished step is recorded there with its count. A run interrupted at any point (a store
@@ -77,6 +79,7 @@ public final class ErasureService {
     ELASTICSEARCH_AUDIT_PSEUDONYMISED,
     ELASTICSEARCH_TOKEN_LOG_PSEUDONYMISED,
     BROKER_APP_ACCOUNTS,
+    CARE_RELATIONS,
     KEYCLOAK_ACCOUNTS,
     REDIS_KEYS_AGAIN,
     POSTGRES_USERS;
@@ -106,6 +109,7 @@ public final class ErasureService {
   private final BrokerAppAccounts appAccounts;
   private final CoachingEventLog coachingLog;
   private final Duration grace;
+  private final CareStore care;
   private volatile StepListener listener = StepListener.NONE;
 
   /**
@@ -126,7 +130,9 @@ public final class ErasureService {
       AuditLog audit,
       BrokerAppAccounts appAccounts,
       CoachingEventLog coachingLog,
-      Duration grace) {
+      Duration grace,
+      CareStore care) {
+    this.care = care;
     this.database = database;
     this.users = users;
     this.locations = locations;
@@ -279,6 +285,21 @@ public final class ErasureService {
           new Pseudonymiser(elasticsearch, plan.identifiers(), plan.pseudonym())
               .apply(TOKEN_LOG_INDEX);
       case BROKER_APP_ACCOUNTS -> appAccounts != null && appAccounts.revoke(userId) ? 1 : 0;
+      case CARE_RELATIONS -> {
+        // The caregivers' claims first (without the person), then the rows: a run stopped in
+        // between finds the rows again and repeats both.
+        try (Connection connection = database.connection()) {
+          for (UUID caregiver : care.caregiversOf(connection, userId)) {
+            var account = users.find(connection, caregiver);
+            if (account.isPresent() && account.get().keycloakId() != null) {
+              List<UUID> people = new ArrayList<>(care.caredForBy(connection, caregiver));
+              people.remove(userId);
+              accounts.setCaresFor(account.get().keycloakId(), people);
+            }
+          }
+          yield care.removeAllOf(connection, userId);
+        }
+      }
       case KEYCLOAK_ACCOUNTS -> {
         String keycloakId = plan.keycloakId();
         yield keycloakId != null && accounts.delete(keycloakId) ? 1 : 0;

@@ -17,9 +17,11 @@ import org.saam.common.broker.Topics;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.realm.RealmNames;
 import org.saam.common.records.Assignment;
+import org.saam.identity.jwt.VerifiedToken;
 import org.saam.servicekit.ServiceHttp;
 import org.saam.servicekit.http.ProblemException;
 import org.saam.users.cache.PeopleCache;
+import org.saam.users.store.CareStore;
 import org.saam.users.store.Database;
 import org.saam.users.store.LocationStore;
 import org.saam.users.store.UserStore;
@@ -38,6 +40,7 @@ public final class LocationHandlers {
     "admin", "operator", "caregiver", RealmNames.ASSIGNMENT_READER
   };
 
+  private final CareStore care;
   private final Database database;
   private final LocationStore locations;
   private final UserStore users;
@@ -53,7 +56,9 @@ public final class LocationHandlers {
       PeopleCache cache,
       Callers callers,
       ObjectMapper json,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      CareStore care) {
+    this.care = care;
     this.database = database;
     this.locations = locations;
     this.users = users;
@@ -158,6 +163,12 @@ public final class LocationHandlers {
     ctx.status(201).json(assignment);
   }
 
+  private List<UUID> caredFor(UUID caregiver) throws java.sql.SQLException {
+    try (Connection connection = database.connection()) {
+      return care.caredForBy(connection, caregiver);
+    }
+  }
+
   public void list(Context ctx) throws Exception {
     callers.require(ctx, ASSIGNMENT_READERS);
     String locationId = ctx.pathParam("location_id");
@@ -181,6 +192,26 @@ public final class LocationHandlers {
       }
       cache.putAssignments(locationId, json.writeValueAsString(all));
     }
-    ctx.json(instant == null ? all : all.stream().filter(a -> a.covers(instant)).toList());
+    List<Assignment> visible = all;
+    VerifiedToken caller = ctx.attribute(Callers.ATTRIBUTE);
+    if (caller != null
+        && !caller.hasRole("admin")
+        && !caller.hasRole("operator")
+        && !caller.hasRole(RealmNames.ASSIGNMENT_READER)) {
+      // A caregiver: only the assignments of the people they care for, nothing of anyone else.
+      UUID self = CareHandlers.callerId(caller);
+      java.util.Set<UUID> theirs =
+          new java.util.HashSet<>(self == null ? List.of() : caredFor(self));
+      visible = all.stream().filter(a -> !a.erased() && theirs.contains(a.userId())).toList();
+      if (visible.isEmpty()) {
+        throw new ProblemException(
+            403,
+            "Forbidden",
+            "caregivers see only the homes of the people they care for; nobody you care for was"
+                + " assigned to "
+                + locationId);
+      }
+    }
+    ctx.json(instant == null ? visible : visible.stream().filter(a -> a.covers(instant)).toList());
   }
 }

@@ -19,6 +19,7 @@ import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
 import org.saam.users.cache.PeopleCache;
 import org.saam.users.erasure.ErasureService;
+import org.saam.users.store.CareStore;
 import org.saam.users.store.Database;
 import org.saam.users.store.User;
 import org.saam.users.store.UserStore;
@@ -49,6 +50,8 @@ public final class PeopleHandlers {
    * @param appAccounts people's app accounts on the broker, or {@code null} when the broker's
    *     administration is not configured (issuing app credentials then answers 503)
    */
+  private final CareStore care;
+
   public PeopleHandlers(
       Database database,
       UserStore users,
@@ -59,7 +62,9 @@ public final class PeopleHandlers {
       ObjectMapper json,
       MeterRegistry metrics,
       int photoMaxBytes,
-      BrokerAppAccounts appAccounts) {
+      BrokerAppAccounts appAccounts,
+      CareStore care) {
+    this.care = care;
     this.database = database;
     this.users = users;
     this.cache = cache;
@@ -179,7 +184,7 @@ public final class PeopleHandlers {
       cache.putUser(id, profile);
     }
     User user = json.readValue(profile, User.class);
-    requireSelfOrAdmin(caller, user);
+    requireReader(caller, user);
     ctx.contentType("application/json").result(profile);
   }
 
@@ -266,7 +271,7 @@ public final class PeopleHandlers {
     VerifiedToken caller = callers.require(ctx);
     UUID id = Bodies.uuid(ctx.pathParam("id"), "user id");
     ServiceHttp.auditDetail(ctx, "target", id.toString());
-    requireSelfOrAdmin(caller, load(id));
+    requireReader(caller, load(id));
     try (Connection connection = database.connection()) {
       Object[] photo =
           users
@@ -282,6 +287,25 @@ public final class PeopleHandlers {
           .find(connection, id)
           .orElseThrow(() -> ProblemException.notFound("no person with id " + id));
     }
+  }
+
+  /** The person, an administrator, or a caregiver who cares for the person. */
+  private void requireReader(VerifiedToken caller, User user) throws SQLException {
+    boolean self = caller.subject().equals(user.keycloakId());
+    if (self || caller.hasRole("admin")) {
+      return;
+    }
+    try (Connection connection = database.connection()) {
+      if (CareHandlers.caregiverMayRead(care, connection, caller, user.id())) {
+        return;
+      }
+    }
+    throw new ProblemException(
+        403,
+        "Forbidden",
+        caller.hasRole("caregiver")
+            ? "caregivers may read only the people they care for"
+            : "participants may read and change only their own profile");
   }
 
   private static void requireSelfOrAdmin(VerifiedToken caller, User user) {
