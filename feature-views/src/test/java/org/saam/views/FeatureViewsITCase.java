@@ -338,56 +338,86 @@ class FeatureViewsITCase {
     }
   }
 
-  @Test
-  void participantReadsOwnDataOnly() throws Exception {
-    String username = "it-participant-" + UUID.randomUUID().toString().substring(0, 8);
-    try (Keycloak admin = KeycloakTokens.admin()) {
-      var realm = admin.realm(RealmNames.REALM);
-      UserRepresentation user = new UserRepresentation();
-      user.setUsername(username);
-      user.setEnabled(true);
-      user.setEmail(username + "@example.org");
-      user.setEmailVerified(true);
-      user.setFirstName("It");
-      user.setLastName("Participant");
-      user.setAttributes(Map.of("saam_user_id", List.of(PERSON)));
-      String id = RealmProvisioner.createdId(realm.users().create(user), username);
-      CredentialRepresentation password = new CredentialRepresentation();
-      password.setType(CredentialRepresentation.PASSWORD);
-      password.setValue("it-pass-1");
-      password.setTemporary(false);
-      realm.users().get(id).resetPassword(password);
-      realm
-          .users()
-          .get(id)
-          .roles()
-          .realmLevel()
-          .add(List.of(realm.roles().get("participant").toRepresentation()));
-      try {
+  /** A realm account with one role, attributes and a password; removed when closed. */
+  private record Account(String id, String token) implements AutoCloseable {
+    static Account create(String role, Map<String, List<String>> attributes) throws Exception {
+      String username = "it-" + role + "-" + UUID.randomUUID().toString().substring(0, 8);
+      try (Keycloak admin = KeycloakTokens.admin()) {
+        var realm = admin.realm(RealmNames.REALM);
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEnabled(true);
+        user.setEmail(username + "@example.org");
+        user.setEmailVerified(true);
+        user.setFirstName("It");
+        user.setLastName(role);
+        user.setAttributes(attributes);
+        String id = RealmProvisioner.createdId(realm.users().create(user), username);
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType(CredentialRepresentation.PASSWORD);
+        password.setValue("it-pass-1");
+        password.setTemporary(false);
+        realm.users().get(id).resetPassword(password);
+        realm
+            .users()
+            .get(id)
+            .roles()
+            .realmLevel()
+            .add(List.of(realm.roles().get(role).toRepresentation()));
         String token =
             KeycloakTokens.passwordGrant(
                     RealmNames.CLI_CLIENT, username, "it-pass-1", "openid sensorapi")
                 .get("access_token")
                 .asText();
-        String own =
-            "/v1/views/microhub_bed/data?user_id="
-                + PERSON
-                + "&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z";
-        String others =
-            "/v1/views/microhub_bed/data?user_id="
-                + OTHER
-                + "&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z";
-
-        HttpResponse<String> mine = get(own, token);
-        assertThat(mine.statusCode()).isEqualTo(200);
-        assertThat(mine.body().lines())
-            .isNotEmpty()
-            .allSatisfy(line -> assertThat(line).contains(PERSON));
-        assertThat(get(others, token).statusCode()).isEqualTo(403);
-        assertThat(get(data(""), token).statusCode()).as("by location").isEqualTo(403);
-      } finally {
-        realm.users().get(id).remove();
+        return new Account(id, token);
       }
+    }
+
+    @Override
+    public void close() {
+      try (Keycloak admin = KeycloakTokens.admin()) {
+        admin.realm(RealmNames.REALM).users().get(id).remove();
+      }
+    }
+  }
+
+  private static String byPerson(String person) {
+    return "/v1/views/microhub_bed/data?user_id="
+        + person
+        + "&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z";
+  }
+
+  @Test
+  void participantReadsOwnDataOnly() throws Exception {
+    try (Account participant =
+        Account.create("participant", Map.of("saam_user_id", List.of(PERSON)))) {
+      HttpResponse<String> mine = get(byPerson(PERSON), participant.token());
+      assertThat(mine.statusCode()).isEqualTo(200);
+      assertThat(mine.body().lines())
+          .isNotEmpty()
+          .allSatisfy(line -> assertThat(line).contains(PERSON));
+      assertThat(get(byPerson(OTHER), participant.token()).statusCode()).isEqualTo(403);
+      assertThat(get(data(""), participant.token()).statusCode()).as("by location").isEqualTo(403);
+    }
+  }
+
+  @Test
+  void caregiverReadsOnlyThePeopleTheyCareFor() throws Exception {
+    try (Account caregiver =
+            Account.create("caregiver", Map.of("saam_cares_for", List.of(PERSON)));
+        Account unattached = Account.create("caregiver", Map.of())) {
+      HttpResponse<String> cared = get(byPerson(PERSON), caregiver.token());
+      assertThat(cared.statusCode()).as(cared.body()).isEqualTo(200);
+      assertThat(cared.body().lines())
+          .isNotEmpty()
+          .allSatisfy(line -> assertThat(line).contains(PERSON));
+      HttpResponse<String> other = get(byPerson(OTHER), caregiver.token());
+      assertThat(other.statusCode()).isEqualTo(403);
+      assertThat(other.body()).contains("people they care for").contains(PERSON);
+      assertThat(get(data(""), caregiver.token()).statusCode()).as("by location").isEqualTo(403);
+      HttpResponse<String> nobody = get(byPerson(PERSON), unattached.token());
+      assertThat(nobody.statusCode()).isEqualTo(403);
+      assertThat(nobody.body()).contains("care for nobody");
     }
   }
 

@@ -84,15 +84,36 @@ public final class ViewsApi {
   private VerifiedToken caller(Context ctx) throws TokenRejectedException {
     VerifiedToken token =
         verifier.verify(
-            ctx.header("Authorization"), RealmNames.SENSOR_API, "data-scientist", "participant");
+            ctx.header("Authorization"),
+            RealmNames.SENSOR_API,
+            "data-scientist",
+            "participant",
+            "caregiver");
     ctx.attribute(ServiceHttp.CALLER, token);
     return token;
   }
 
-  /** Participants see their own data only: by their own user_id. */
+  /**
+   * Participants see their own data only, by their own user_id; caregivers the data of the people
+   * they care for (claim saam_cares_for), by those people's user_id.
+   */
   private static void mayRead(VerifiedToken caller, ViewQuery query) {
     if (caller.hasRole("data-scientist")) {
       return;
+    }
+    if (caller.hasRole("caregiver")
+        && query.userId() != null
+        && caller.caresFor().contains(query.userId())) {
+      return;
+    }
+    if (caller.hasRole("caregiver") && !caller.hasRole("participant")) {
+      throw new ProblemException(
+          403,
+          "Forbidden",
+          "caregivers may read only the data of the people they care for, by user_id: "
+              + (caller.caresFor().isEmpty()
+                  ? "you care for nobody yet (an administrator adds the relation)"
+                  : String.join(", ", new java.util.TreeSet<>(caller.caresFor()))));
     }
     if (query.userId() == null || !query.userId().equals(caller.saamUserId())) {
       throw new ProblemException(

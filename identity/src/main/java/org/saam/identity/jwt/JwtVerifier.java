@@ -214,6 +214,20 @@ public final class JwtVerifier {
     return audience;
   }
 
+  /** The claim as a set of ids: a list, one string, or absent. */
+  private static Set<String> caresFor(Object claim) throws ParseException {
+    if (claim == null) {
+      return Set.of();
+    }
+    if (claim instanceof String one) {
+      return Set.of(one);
+    }
+    if (claim instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+      return list.stream().map(String.class::cast).collect(java.util.stream.Collectors.toSet());
+    }
+    throw new ParseException("saam_cares_for is neither a string nor a list of strings", 0);
+  }
+
   @SuppressWarnings("unchecked")
   private static VerifiedToken toToken(JWTClaimsSet claims) throws TokenRejectedException {
     try {
@@ -232,7 +246,8 @@ public final class JwtVerifier {
           scopes,
           roles,
           claims.getExpirationTime().toInstant(),
-          claims.getStringClaim("saam_user_id"));
+          claims.getStringClaim("saam_user_id"),
+          caresFor(claims.getClaim("saam_cares_for")));
     } catch (ParseException | ClassCastException e) {
       throw TokenRejectedException.unauthorized("token claims have unexpected types", e);
     }

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param roles the realm roles
  * @param expiresAt when it expires
  * @param saamUserId the person's user-service id (claim {@code saam_user_id}), or {@code null}
+ * @param caresFor for a caregiver, the user-service ids of the people they care for (claim {@code
+ *     saam_cares_for}, kept by the user service); empty otherwise
  */
 public record VerifiedToken(
     String subject,
@@ -21,7 +23,12 @@ public record VerifiedToken(
     Set<String> scopes,
     Set<String> roles,
     Instant expiresAt,
-    String saamUserId) {
+    String saamUserId,
+    Set<String> caresFor) {
+
+  public VerifiedToken {
+    caresFor = caresFor == null ? Set.of() : Set.copyOf(caresFor);
+  }
 
   public boolean hasRole(String role) {
     return roles.contains(role);

@@ -186,6 +186,25 @@ public final class RealmProvisioner {
       realm.clientScopes().get(id).getProtocolMappers().createMapper(person).close();
       changes.add("client scope " + name + " carries claim saam_user_id");
     }
+    if (mappers.stream().noneMatch(m -> m.getName().equals("saam cares for"))) {
+      // A caregiver's tokens name the people they care for (kept by the user service), so a
+      // service without the user database can limit them to those people.
+      ProtocolMapperRepresentation caresFor = new ProtocolMapperRepresentation();
+      caresFor.setName("saam cares for");
+      caresFor.setProtocol("openid-connect");
+      caresFor.setProtocolMapper("oidc-usermodel-attribute-mapper");
+      caresFor.setConfig(
+          Map.of(
+              "user.attribute", "saam_cares_for",
+              "claim.name", "saam_cares_for",
+              "jsonType.label", "String",
+              "multivalued", "true",
+              "access.token.claim", "true",
+              "id.token.claim", "false",
+              "userinfo.token.claim", "false"));
+      realm.clientScopes().get(id).getProtocolMappers().createMapper(caresFor).close();
+      changes.add("client scope " + name + " carries claim saam_cares_for");
+    }
     boolean hasAudience =
         mappers.stream().anyMatch(m -> m.getProtocolMapper().equals("oidc-audience-mapper"));
     if (!hasAudience) {
