@@ -71,6 +71,8 @@ class NetworkPolicyMatrixTest {
           new Allowed("user-service", "elasticsearch", List.of(9200)),
           new Allowed("user-service", "mongodb", List.of(27017)),
           new Allowed("user-service", "rabbitmq", List.of(15672)),
+          // erasure writes tombstones for the person's coaching events
+          new Allowed("user-service", "kafka", List.of(9092)),
           new Allowed("feature-views", "mongodb", List.of(27017)),
           new Allowed("feature-views", "keycloak", List.of(8080)),
           new Allowed("feature-views", "elasticsearch", List.of(9200)),
