@@ -75,6 +75,7 @@ public final class CoachingEventsConsumer implements AutoCloseable {
       };
   private long duplicates;
   private long invalid;
+  private long erased;
 
   public CoachingEventsConsumer(Settings settings) {
     Properties props = new Properties();
@@ -99,9 +100,17 @@ public final class CoachingEventsConsumer implements AutoCloseable {
   public int pollOnce(Duration timeout, Notifier notifier, Consumer<String> problems) {
     int delivered = 0;
     for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+      if (record.value() == null) {
+        // A tombstone: the person was erased. Forget the event; a real consumer also deletes
+        // what it kept of it (key <user_id>/<event_id>).
+        erased++;
+        String key = String.valueOf(record.key());
+        handled.remove(key.substring(key.indexOf('/') + 1));
+        continue;
+      }
       CoachingEvent event;
       try {
-        event = CoachingEventCodec.decode(record.value() == null ? new byte[0] : record.value());
+        event = CoachingEventCodec.decode(record.value());
       } catch (IllegalArgumentException e) {
         invalid++;
         problems.accept(
@@ -136,6 +145,11 @@ public final class CoachingEventsConsumer implements AutoCloseable {
   }
 
   /** Records that were not coaching events. */
+  /** Tombstones seen: events of erased people, to be forgotten. */
+  public long erased() {
+    return erased;
+  }
+
   public long invalid() {
     return invalid;
   }

@@ -59,6 +59,7 @@ class CoachingEventsConsumerITCase {
       producer.send(new ProducerRecord<>(topic, "user-1", CoachingEventCodec.encode(first)));
       producer.send(new ProducerRecord<>(topic, "user-1", "{not json".getBytes()));
       producer.send(new ProducerRecord<>(topic, "user-2", CoachingEventCodec.encode(second)));
+      producer.send(new ProducerRecord<>(topic, "user-9/e-9", null)); // an erasure's tombstone
       producer.flush();
     }
 
@@ -76,6 +77,9 @@ class CoachingEventsConsumerITCase {
       consumer.pollOnce(Duration.ofMillis(500), received::add, problems::add);
       assertThat(consumer.duplicates()).isEqualTo(1);
       assertThat(consumer.invalid()).isEqualTo(1);
+      assertThat(consumer.erased())
+          .as("the tombstone is an erasure, not a bad record")
+          .isEqualTo(1);
     }
     assertThat(received).containsExactlyInAnyOrder(first, second);
     assertThat(problems).singleElement().asString().startsWith("skipped record at " + topic + "-");
