@@ -358,7 +358,7 @@ ${C_BOLD}SAAM demo${C_OFF}
   coaching event (Kafka)       : $coaching_line
   Flink web UI                 : $FLINK_REST/#/job/running/$job_id/overview
   RabbitMQ management          : http://127.0.0.1:15672 (saam-admin / password in .saam/secrets/rabbitmq-admin)
-  Keycloak admin console       : http://127.0.0.1:8180 ($SAAM_KEYCLOAK_ADMIN / $SAAM_KEYCLOAK_ADMIN_PASSWORD)
+  Keycloak admin console       : http://127.0.0.1:8180 ($SAAM_KEYCLOAK_ADMIN / password in .saam/secrets/keycloak-admin)
   user service                 : http://127.0.0.1:8090/health
   feature views (data API)     : http://127.0.0.1:8091/openapi.json
 

@@ -9,8 +9,9 @@ PG_BIN_GLOB="/usr/lib/postgresql/*/bin"
 
 # Local development credentials (loopback only). Production takes them from its secret store.
 SAAM_PG_PASSWORD="${SAAM_PG_PASSWORD:-saam}"
-SAAM_KEYCLOAK_ADMIN="${SAAM_KEYCLOAK_ADMIN:-admin}"
-SAAM_KEYCLOAK_ADMIN_PASSWORD="${SAAM_KEYCLOAK_ADMIN_PASSWORD:-admin}"
+# Keycloak's master administrator: user admin, a random password made on first use
+# (.saam/secrets/keycloak-admin), exported for provisioning and the tests; see the end of this file.
+export SAAM_KEYCLOAK_ADMIN="${SAAM_KEYCLOAK_ADMIN:-admin}"
 
 component_port() {
   case "$1" in
@@ -710,3 +711,16 @@ stack_logs() {
   [ -f "$log" ] || die "$c has no log yet ($log)"
   if [ $follow = 1 ]; then tail -n 100 -F "$log"; else tail -n 100 "$log"; fi
 }
+
+# The master administrator's password. Keycloak takes it only when its database is created: a
+# local Keycloak first started by an older version of this script keeps the password it was given
+# then ('admin'), and that is what gets recorded; every new one gets a random password.
+keycloak_admin_password() {
+  local file="$SAAM_STATE/secrets/keycloak-admin"
+  if [ ! -s "$file" ] && [ -d "$(kc_home)/data/h2" ]; then
+    mkdir -p "$SAAM_STATE/secrets" && chmod 700 "$SAAM_STATE/secrets"
+    (umask 077 && printf 'admin' >"$file")
+  fi
+  local_secret keycloak-admin
+}
+export SAAM_KEYCLOAK_ADMIN_PASSWORD="${SAAM_KEYCLOAK_ADMIN_PASSWORD:-$(keycloak_admin_password)}"

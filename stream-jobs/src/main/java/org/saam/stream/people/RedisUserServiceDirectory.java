@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.saam.common.cache.RedisNames;
 import org.saam.common.records.Assignment;
 
 /**
@@ -29,7 +30,7 @@ import org.saam.common.records.Assignment;
  */
 public final class RedisUserServiceDirectory implements AssignmentDirectory {
   /** The Redis channel the user service announces assignment changes on. */
-  public static final String CHANNEL = "saam:assignments";
+  public static final String CHANNEL = RedisNames.ASSIGNMENTS_CHANNEL;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -79,7 +80,7 @@ public final class RedisUserServiceDirectory implements AssignmentDirectory {
   public CompletableFuture<List<Assignment>> load(String locationId) {
     return connection
         .async()
-        .get("saam:loc:" + locationId)
+        .get(RedisNames.locationKey(locationId))
         .toCompletableFuture()
         .thenCompose(
             cached ->

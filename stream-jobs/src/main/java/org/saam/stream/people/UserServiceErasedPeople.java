@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.saam.common.cache.RedisNames;
 
 /**
  * The erased people as the user service knows them: the whole list ({@code GET /v1/erasures}) when
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class UserServiceErasedPeople implements ErasedPeople {
   /** The channel the user service announces erasures on; the message is the user id. */
-  static final String CHANNEL = "saam:erasures";
+  static final String CHANNEL = RedisNames.ERASURES_CHANNEL;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REFRESH = Duration.ofMinutes(1);

@@ -11,6 +11,11 @@ import com.mongodb.client.model.Filters;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +68,8 @@ import org.saam.stream.testing.UserServiceClient;
  */
 class ErasureWhilePipelineRunsITCase {
   private static final String DATABASE = "saam";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final LocalDate START = LocalDate.of(2026, 10, 5);
 
   /** Fires on two active days in a row: every person gets events within a few simulated days. */
@@ -200,12 +207,14 @@ class ErasureWhilePipelineRunsITCase {
             throw new IllegalStateException(e);
           }
         });
-    assertClean(saam, person, location);
+    String completed = erased.getValue().get("completed_at").asText();
+    assertClean(saam, person, location, completed);
     Thread.sleep(5_000); // checkpoints and flushes: anything in flight would land now
-    assertClean(saam, person, location);
+    assertClean(saam, person, location, completed);
   }
 
-  private void assertClean(MongoDatabase saam, String person, String location) throws Exception {
+  private void assertClean(MongoDatabase saam, String person, String location, String completed)
+      throws Exception {
     assertThat(count(saam, MeasurementBuckets.COLLECTION, Filters.eq("user_id", person)))
         .as("measurement buckets of the person")
         .isZero();
@@ -230,12 +239,87 @@ class ErasureWhilePipelineRunsITCase {
     } finally {
       redis.shutdown();
     }
+    assertThat(keycloakAccountsOf(person)).as("Keycloak accounts of the person").isZero();
+    assertThat(auditRecordsNaming(person, completed))
+        .as("audit records naming the person, other than the erasure's own")
+        .isEmpty();
     UserServiceClient users = UserServiceClient.asAdmin();
     assertThat(users.send("GET", "/v1/users/" + person).getKey()).isEqualTo(404);
     assertThat(
             users.send("GET", "/v1/locations/" + location + "/assignments").getValue().toString())
         .doesNotContain(person)
         .contains("\"erased\":true");
+  }
+
+  /** Accounts of realm saam whose saam_user_id is the person (Keycloak's admin API). */
+  private static int keycloakAccountsOf(String person) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String keycloak = "http://127.0.0.1:8180";
+    HttpResponse<String> token =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(keycloak + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "grant_type=password&client_id=admin-cli&username=admin&password="
+                            + URLEncoder.encode(
+                                System.getenv()
+                                    .getOrDefault("SAAM_KEYCLOAK_ADMIN_PASSWORD", "admin"),
+                                StandardCharsets.UTF_8)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    String bearer = JSON.readTree(token.body()).get("access_token").asText();
+    HttpResponse<String> found =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        keycloak
+                            + "/admin/realms/saam/users?q="
+                            + URLEncoder.encode("saam_user_id:" + person, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + bearer)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+    return JSON.readTree(found.body()).size();
+  }
+
+  /**
+   * Audit records of requests before the erasure completed that name the person, except the
+   * erasure's own (its requests and its receipt, which name the erased id on purpose). Requests
+   * made afterwards (this test's own look-ups of the erased id) are new records, not traces.
+   */
+  private List<String> auditRecordsNaming(String person, String completed) throws Exception {
+    elasticsearch.indices().refresh(r -> r.index("saam-audit"));
+    java.time.Instant end = java.time.Instant.parse(completed);
+    List<String> found = new ArrayList<>();
+    for (var hit :
+        elasticsearch
+            .search(
+                s ->
+                    s.index("saam-audit")
+                        .size(1000)
+                        .query(
+                            q ->
+                                q.queryString(
+                                    qs ->
+                                        qs.query("\"" + person + "\"").fields("*").lenient(true))),
+                JsonNode.class)
+            .hits()
+            .hits()) {
+      JsonNode record = hit.source();
+      boolean erasureRequest =
+          "DELETE".equals(record.path("method").asText())
+              && "/v1/users/{id}".equals(record.path("route").asText());
+      boolean receipt = "erasure_receipt".equals(record.path("type").asText());
+      if (!erasureRequest
+          && !receipt
+          && java.time.Instant.parse(record.path("ts").asText()).isBefore(end)) {
+        found.add(record.toString());
+      }
+    }
+    return found;
   }
 
   private static long count(MongoDatabase database, String collection, Bson filter) {

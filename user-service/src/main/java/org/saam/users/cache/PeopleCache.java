@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.saam.common.cache.RedisNames;
 
 /**
  * Cache-aside in Redis for profiles ({@code saam:user:<id>}) and for the assignment lists the
@@ -20,14 +21,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PeopleCache implements AutoCloseable {
   /** Channel of assignment changes; the message is the location id. */
-  public static final String CHANNEL = "saam:assignments";
+  public static final String CHANNEL = RedisNames.ASSIGNMENTS_CHANNEL;
 
   /**
    * Channel of erasures; the message is the erased person's id. Pipeline instances drop the
    * person's state when they hear it (and read the whole list, {@code GET /v1/erasures}, when they
    * start, so a message missed while down does not matter).
    */
-  public static final String ERASURES_CHANNEL = "saam:erasures";
+  public static final String ERASURES_CHANNEL = RedisNames.ERASURES_CHANNEL;
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
@@ -64,7 +65,7 @@ public final class PeopleCache implements AutoCloseable {
   }
 
   public static String locationKey(String locationId) {
-    return "saam:loc:" + locationId;
+    return RedisNames.locationKey(locationId);
   }
 
   public Optional<String> user(UUID id) {
