@@ -278,6 +278,54 @@ class ErasureStepsITCase {
     assertThat(service.get("/v1/locations/" + location + "/assignments", admin).json()).hasSize(2);
   }
 
+  @Test
+  void aSecondRequestWhileAnErasureRunsIsRefusedAndTheFirstFinishes() throws Exception {
+    String id =
+        service
+            .json(
+                "POST",
+                "/v1/users",
+                admin,
+                Map.of("display_name", "Dora Double", "time_zone", "Europe/Rome"))
+            .json()
+            .get("id")
+            .asText();
+    UUID person = UUID.fromString(id);
+    java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ErasureService erasure = service.service().erasure();
+    erasure.onStepFinished(
+        (user, step) -> {
+          if (user.equals(person) && step == Step.POSTGRES_ASSIGNMENTS) {
+            reached.countDown();
+            release.await();
+          }
+        });
+    try {
+      var first =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return service.send(
+                      "DELETE", "/v1/users/" + id + "?erase=true", admin, null, null);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThat(reached.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      Reply second = service.send("DELETE", "/v1/users/" + id + "?erase=true", admin, null, null);
+      assertThat(second.status()).as(second.body()).isEqualTo(409);
+      assertThat(second.json().get("detail").asText()).contains("is running");
+      release.countDown();
+      Reply done = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.status()).as(done.body()).isEqualTo(200);
+      assertThat(done.json().get("removed").get("postgres_users").asInt()).isEqualTo(1);
+    } finally {
+      release.countDown();
+      erasure.onStepFinished(ErasureService.StepListener.NONE);
+    }
+  }
+
   private static Document quarantineEntry(String id, String location, Instant received) {
     return new Document("_id", id)
         .append(QuarantineEntry.RECEIVED_AT, Date.from(received))

@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.saam.common.records.Assignment;
 import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.people.ErasedPeople;
 import org.saam.stream.records.JoinOutcome;
 import org.saam.stream.records.MeasuredReading;
 
@@ -49,6 +50,7 @@ public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, J
   private final long expiryMillis;
 
   private transient AssignmentDirectory directory;
+  private transient ErasedPeople erasedPeople;
   private transient Map<String, Cached> cache;
   private transient Map<String, CompletableFuture<List<Assignment>>> loading;
   private transient Counter hits;
@@ -89,6 +91,7 @@ public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, J
         metrics.addGroup(PipelineMetrics.GROUP).counter("assignment_invalidations_total");
     withoutPerson = PipelineMetrics.readingsUnassigned(metrics);
     directory = directoryFactory.open();
+    erasedPeople = directoryFactory.erasedPeople().open();
     directory.onChange(
         location -> {
           cache.remove(location);
@@ -180,6 +183,10 @@ public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, J
     Instant at = Instant.ofEpochMilli(reading.tsMillis());
     for (Assignment assignment : assignments) {
       if (!assignment.erased() && assignment.covers(at)) {
+        if (erasedPeople.contains(assignment.userId().toString())) {
+          // A list from before the erasure (an invalidation missed): theirs all the same.
+          return JoinOutcome.ofErasedPerson(reading);
+        }
         return JoinOutcome.joined(
             reading.withPerson(assignment.userId().toString(), assignment.timeZone()));
       }
@@ -195,6 +202,9 @@ public final class AssignmentLookup extends RichAsyncFunction<MeasuredReading, J
 
   @Override
   public void close() throws Exception {
+    if (erasedPeople != null) {
+      erasedPeople.close();
+    }
     if (directory != null) {
       directory.close();
     }

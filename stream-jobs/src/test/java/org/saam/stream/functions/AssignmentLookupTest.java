@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.saam.common.records.Assignment;
 import org.saam.stream.people.AssignmentDirectory;
+import org.saam.stream.people.ErasedPeople;
 import org.saam.stream.records.JoinOutcome;
 import org.saam.stream.records.MeasuredReading;
 
@@ -179,6 +180,50 @@ class AssignmentLookupTest {
     assertThat(out.get(0).reading().userId()).as("between the periods: nobody").isNull();
     assertThat(out.get(2).reading().userId()).isEqualTo(BOR.toString());
     assertThat(out.get(3).reading().userId()).as("before the erased period: nobody").isNull();
+  }
+
+  @Test
+  void aListFromBeforeAnErasureStillDropsTheErasedPersonsReadings() throws Exception {
+    harness.close();
+    FakeDirectory stale = directory;
+    AssignmentDirectory.Factory factory =
+        new AssignmentDirectory.Factory() {
+          @Override
+          public AssignmentDirectory open() {
+            return stale;
+          }
+
+          @Override
+          public ErasedPeople.Factory erasedPeople() {
+            return () ->
+                new ErasedPeople() {
+                  @Override
+                  public boolean contains(String userId) {
+                    return ANA.toString().equals(userId);
+                  }
+
+                  @Override
+                  public void close() {}
+                };
+          }
+        };
+    harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new AsyncWaitOperatorFactory<>(
+                new AssignmentLookup(factory, 100, 60_000),
+                5_000,
+                100,
+                AsyncDataStream.OutputMode.ORDERED),
+            TypeInformation.of(MeasuredReading.class).createSerializer(new ExecutionConfig()));
+    harness.open();
+
+    harness.processElement(reading("loc-1", MOVE.minusSeconds(60)), 1); // Ana's, erased
+    harness.processElement(reading("loc-1", MOVE.plusSeconds(60)), 2); // Bor's
+    harness.endInput();
+
+    List<JoinOutcome> out = harness.extractOutputValues();
+    assertThat(out).extracting(JoinOutcome::erased).containsExactly(true, false);
+    assertThat(out.get(1).reading().userId()).isEqualTo(BOR.toString());
   }
 
   @Test

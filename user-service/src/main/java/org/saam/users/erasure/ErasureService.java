@@ -32,6 +32,7 @@ import org.saam.common.store.FeatureRecord;
 import org.saam.common.store.MeasurementBuckets;
 import org.saam.common.store.QuarantineEntry;
 import org.saam.servicekit.audit.AuditLog;
+import org.saam.servicekit.http.ProblemException;
 import org.saam.servicekit.reactive.Publishers;
 import org.saam.users.accounts.BrokerAppAccounts;
 import org.saam.users.accounts.KeycloakAccounts;
@@ -157,6 +158,37 @@ public final class ErasureService {
    * @return the receipt, or empty when there is neither such a person nor an erasure of them
    */
   public Optional<ObjectNode> erase(UUID userId, String requestedBy) throws Exception {
+    // One erasure of a person at a time (across instances): a second request while one runs is
+    // refused rather than running the same steps twice side by side.
+    long key = userId.getMostSignificantBits() ^ userId.getLeastSignificantBits();
+    try (Connection lock = database.connection()) {
+      if (!advisoryLock(lock, "SELECT pg_try_advisory_lock(?)", key)) {
+        throw ProblemException.conflict(
+            "an erasure of "
+                + userId
+                + " is running; send the request again when it has finished (it resumes where"
+                + " that one stopped)",
+            Map.of());
+      }
+      try {
+        return eraseLocked(userId, requestedBy);
+      } finally {
+        advisoryLock(lock, "SELECT pg_advisory_unlock(?)", key);
+      }
+    }
+  }
+
+  private static boolean advisoryLock(Connection connection, String sql, long key)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, key);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() && rows.getBoolean(1);
+      }
+    }
+  }
+
+  private Optional<ObjectNode> eraseLocked(UUID userId, String requestedBy) throws Exception {
     Plan plan = planOrResume(userId, requestedBy).orElse(null);
     if (plan == null) {
       return Optional.empty();
