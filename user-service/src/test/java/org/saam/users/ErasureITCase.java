@@ -211,7 +211,17 @@ class ErasureITCase {
                 .count(
                     c ->
                         c.index(ErasureService.COACHING_INDEX)
-                            .query(q -> q.term(t -> t.field("user_id.keyword").value(id))))
+                            .query(
+                                q ->
+                                    q.bool(
+                                        b ->
+                                            b.should(m -> m.term(t -> t.field("user_id").value(id)))
+                                                .should(
+                                                    m ->
+                                                        m.term(
+                                                            t ->
+                                                                t.field("user_id.keyword")
+                                                                    .value(id))))))
                 .count())
         .isZero();
     // The audit log writes in the background: wait (at most 30 s) for the receipt to arrive.

@@ -326,6 +326,59 @@ class ErasureStepsITCase {
     }
   }
 
+  @Test
+  void anErasurePlannedByTheEarlierVersionIsFinished() throws Exception {
+    String id =
+        service
+            .json(
+                "POST",
+                "/v1/users",
+                admin,
+                Map.of("display_name", "Olga Older", "time_zone", "Europe/Rome"))
+            .json()
+            .get("id")
+            .asText();
+    String location = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    service.json("POST", "/v1/locations", admin, Map.of("location_id", location));
+    service.json(
+        "POST",
+        "/v1/locations/" + location + "/assignments",
+        admin,
+        Map.of("user_id", id, "valid_from", "2026-11-01T00:00:00Z"));
+    // What the earlier version wrote before it stopped: the periods as an array, no steps.
+    try (java.sql.Connection sql =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/saam_users", "saam", "saam");
+        java.sql.PreparedStatement insert =
+            sql.prepareStatement(
+                "INSERT INTO erasures (user_id, requested_by, plan, receipt) VALUES (?::uuid,"
+                    + " 'admin-demo', ?::jsonb, ?::jsonb)")) {
+      insert.setString(1, id);
+      insert.setString(
+          2,
+          "[{\"location_id\":\""
+              + location
+              + "\",\"valid_from\":\"2026-11-01T00:00:00Z\",\"valid_to\":null}]");
+      insert.setString(
+          3,
+          "{\"erasure_of\":\""
+              + id
+              + "\",\"requested_by\":\"admin-demo\",\"requested_at\":\""
+              + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+              + "\",\"removed\":{}}");
+      insert.executeUpdate();
+    }
+
+    Reply done = service.send("DELETE", "/v1/users/" + id + "?erase=true", admin, null, null);
+    assertThat(done.status()).as(done.body()).isEqualTo(200);
+    assertThat(done.json().at("/removed/postgres_assignments").asInt()).isEqualTo(1);
+    assertThat(done.json().at("/removed/postgres_users").asInt()).isEqualTo(1);
+    assertThat(done.json().at("/removed/keycloak_accounts").asInt()).isEqualTo(1);
+    assertThat(service.get("/v1/locations/" + location + "/assignments", admin).body())
+        .doesNotContain(id)
+        .contains("\"erased\":true");
+  }
+
   private static Document quarantineEntry(String id, String location, Instant received) {
     return new Document("_id", id)
         .append(QuarantineEntry.RECEIVED_AT, Date.from(received))

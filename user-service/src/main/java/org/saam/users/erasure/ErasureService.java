@@ -432,15 +432,35 @@ public final class ErasureService {
     try (Connection connection = database.connection()) {
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "SELECT plan, receipt, completed_at FROM erasures WHERE user_id = ?")) {
+              "SELECT plan, receipt, completed_at, keycloak_id FROM erasures WHERE user_id = ?")) {
         statement.setObject(1, userId);
         try (ResultSet rows = statement.executeQuery()) {
           if (rows.next()) {
             ObjectNode receipt = (ObjectNode) JSON.readTree(rows.getString("receipt"));
             JsonNode stored = JSON.readTree(rows.getString("plan"));
-            if (rows.getTimestamp("completed_at") != null || !stored.isObject()) {
+            if (rows.getTimestamp("completed_at") != null) {
               return Optional.of(
                   new Plan(JSON.createArrayNode(), JSON.createObjectNode(), receipt));
+            }
+            if (stored.isArray()) {
+              // Planned by an earlier version (periods only): what it knew is used, the profile
+              // may still be there for the rest.
+              ObjectNode identity = identityOf(userId, users.find(connection, userId).orElse(null));
+              if (rows.getString("keycloak_id") != null) {
+                identity.put("keycloak_id", rows.getString("keycloak_id"));
+              }
+              receipt.withArray("steps_done");
+              ObjectNode upgraded = JSON.createObjectNode();
+              upgraded.set("assignments", stored);
+              upgraded.set("identity", identity);
+              try (PreparedStatement update =
+                  connection.prepareStatement(
+                      "UPDATE erasures SET plan = ?::jsonb WHERE user_id = ?")) {
+                update.setString(1, upgraded.toString());
+                update.setObject(2, userId);
+                update.executeUpdate();
+              }
+              return Optional.of(new Plan((ArrayNode) stored, identity, receipt));
             }
             return Optional.of(
                 new Plan(
@@ -464,12 +484,7 @@ public final class ErasureService {
         period.put(
             "valid_to", assignment.validTo() == null ? null : assignment.validTo().toString());
       }
-      ObjectNode identity = JSON.createObjectNode();
-      identity.put("user_id", userId.toString());
-      identity.put("keycloak_id", user.get().keycloakId());
-      identity.put("username", KeycloakAccounts.username(user.get()));
-      identity.put("email", user.get().email());
-      identity.put("pseudonym", "erased-" + UUID.randomUUID().toString().substring(0, 13));
+      ObjectNode identity = identityOf(userId, user.get());
       ObjectNode stored = JSON.createObjectNode();
       stored.set("assignments", periods);
       stored.set("identity", identity);
@@ -495,6 +510,19 @@ public final class ErasureService {
       }
       return Optional.of(new Plan(periods, identity, receipt));
     }
+  }
+
+  /** What names the person, and the random pseudonym that replaces it in the logs. */
+  private static ObjectNode identityOf(UUID userId, org.saam.users.store.User user) {
+    ObjectNode identity = JSON.createObjectNode();
+    identity.put("user_id", userId.toString());
+    if (user != null) {
+      identity.put("keycloak_id", user.keycloakId());
+      identity.put("username", KeycloakAccounts.username(user));
+      identity.put("email", user.email());
+    }
+    identity.put("pseudonym", "erased-" + UUID.randomUUID().toString().substring(0, 13));
+    return identity;
   }
 
   /** Records a finished step with its count, so a later run skips it. */
