@@ -84,7 +84,8 @@ ops_check_coached() {
   dump=$(mktemp)
   java -jar "$(jar_of local-stack)" backup-topic --topic saam.coaching-events --out "$dump" \
     >/dev/null 2>&1 || { rm -f "$dump"; err "reading topic saam.coaching-events failed"; return 1; }
-  events=$(jq -c --arg p "$person" 'select(.key == $p) | .value | fromjson
+  # Keys are <user_id>/<event_id>; a record without a value is an erasure's tombstone.
+  events=$(jq -c --arg p "$person" 'select((.key // "") | startswith($p + "/")) | select(.value != null) | .value | fromjson
     | {id: .event_id, rule: .rule_id, nights: [.evidence[].window_start[0:10]]}' "$dump")
   rm -f "$dump"
   sleep=$(jq -s -c '[.[] | select(.rule == "sleep.short_nights")]' <<<"$events")

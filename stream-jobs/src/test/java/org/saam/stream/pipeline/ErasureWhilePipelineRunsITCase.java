@@ -160,6 +160,26 @@ class ErasureWhilePipelineRunsITCase {
                 && indexedEventsOf(person) > 0
                 && !kafkaEventsOf(person).isEmpty());
 
+    // Their sign-ins as the token log keeps them (the shipper writes these from Keycloak events).
+    List<String> accounts = keycloakAccountsOf(person);
+    assertThat(accounts).hasSize(1);
+    String tokenRecord = "it-token-" + java.util.UUID.randomUUID();
+    elasticsearch.index(
+        i ->
+            i.index("saam-token-log")
+                .id(tokenRecord)
+                .document(
+                    Map.of(
+                        "event_type",
+                        "LOGIN",
+                        "user_id",
+                        accounts.get(0),
+                        "username",
+                        "p-" + person,
+                        "client_id",
+                        "saam-cli"))
+                .refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
+
     // The home goes on sending (the next days, still inside the person's period) through the
     // erasure and after it.
     List<Simulation.Message> after = simulate(START.plusDays(4), 3);
@@ -208,6 +228,14 @@ class ErasureWhilePipelineRunsITCase {
           }
         });
     String completed = erased.getValue().get("completed_at").asText();
+    JsonNode signIn =
+        elasticsearch.get(g -> g.index("saam-token-log").id(tokenRecord), JsonNode.class).source();
+    assertThat(signIn.toString())
+        .as("the token log record, pseudonymised")
+        .doesNotContain(person)
+        .doesNotContain(accounts.get(0))
+        .contains("erased-")
+        .contains("LOGIN");
     assertClean(saam, person, location, completed);
     Thread.sleep(5_000); // checkpoints and flushes: anything in flight would land now
     assertClean(saam, person, location, completed);
@@ -239,7 +267,7 @@ class ErasureWhilePipelineRunsITCase {
     } finally {
       redis.shutdown();
     }
-    assertThat(keycloakAccountsOf(person)).as("Keycloak accounts of the person").isZero();
+    assertThat(keycloakAccountsOf(person)).as("Keycloak accounts of the person").isEmpty();
     assertThat(auditRecordsNaming(person, completed))
         .as("audit records naming the person, other than the erasure's own")
         .isEmpty();
@@ -251,8 +279,8 @@ class ErasureWhilePipelineRunsITCase {
         .contains("\"erased\":true");
   }
 
-  /** Accounts of realm saam whose saam_user_id is the person (Keycloak's admin API). */
-  private static int keycloakAccountsOf(String person) throws Exception {
+  /** Ids of the accounts of realm saam whose saam_user_id is the person (Keycloak's admin API). */
+  private static List<String> keycloakAccountsOf(String person) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String keycloak = "http://127.0.0.1:8180";
     HttpResponse<String> token =
@@ -282,7 +310,9 @@ class ErasureWhilePipelineRunsITCase {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
-    return JSON.readTree(found.body()).size();
+    List<String> ids = new ArrayList<>();
+    JSON.readTree(found.body()).forEach(account -> ids.add(account.get("id").asText()));
+    return ids;
   }
 
   /**
