@@ -42,6 +42,7 @@ import org.saam.common.elasticsearch.Elasticsearch;
 import org.saam.common.realm.RealmNames;
 import org.saam.common.store.QuarantineEntry;
 import org.saam.identity.testing.KeycloakTokens;
+import org.saam.identity.tokenlog.TokenLogShipper;
 import org.saam.servicekit.audit.AuditLog;
 import org.saam.servicekit.reactive.Publishers;
 import org.saam.users.erasure.ErasureService;
@@ -176,7 +177,7 @@ class ErasureStepsITCase {
     login.put("user_id", keycloakId);
     login.put("username", email.toUpperCase(java.util.Locale.ROOT));
     login.put("client_id", "saam-cli");
-    index(ErasureService.TOKEN_LOG_INDEX, token, login);
+    index(TokenLogShipper.INDEX, token, login);
 
     // Stop after each step in turn; every run goes one step further.
     ErasureService erasure = service.service().erasure();
@@ -227,9 +228,7 @@ class ErasureStepsITCase {
     assertThat(topicAsTable(other + "/").get(Topics.coachingEventKey(other, "e3"))).isNotNull();
 
     // Audit and token log: the person's records keep their shape, with a pseudonym for them.
-    elasticsearch
-        .indices()
-        .refresh(r -> r.index(List.of(AuditLog.INDEX, ErasureService.TOKEN_LOG_INDEX)));
+    elasticsearch.indices().refresh(r -> r.index(List.of(AuditLog.INDEX, TokenLogShipper.INDEX)));
     JsonNode record = document(AuditLog.INDEX, theirs);
     String pseudonym = record.get("actor").asText();
     assertThat(pseudonym).startsWith("erased-");
@@ -242,7 +241,7 @@ class ErasureStepsITCase {
     assertThat(record.toString()).doesNotContain(id).doesNotContain(email);
     assertThat(document(AuditLog.INDEX, notTheirs).get("actor").asText())
         .isEqualTo("someone@example.org");
-    JsonNode tokenRecord = document(ErasureService.TOKEN_LOG_INDEX, token);
+    JsonNode tokenRecord = document(TokenLogShipper.INDEX, token);
     assertThat(tokenRecord.get("user_id").asText()).isEqualTo(pseudonym);
     assertThat(tokenRecord.get("username").asText()).isEqualTo(pseudonym);
     assertThat(tokenRecord.get("client_id").asText()).isEqualTo("saam-cli");

@@ -22,6 +22,15 @@ public final class RealmNames {
    */
   public static final String ASSIGNMENT_READER = "assignment-reader";
 
+  /** Claim (and account attribute) with the person's user-service id. */
+  public static final String USER_ID_CLAIM = "saam_user_id";
+
+  /**
+   * Claim (and account attribute) with the user-service ids of the people a caregiver cares for;
+   * the user service keeps the attribute from its care relations.
+   */
+  public static final String CARES_FOR_CLAIM = "saam_cares_for";
+
   /** Realm roles held by service accounts only. */
   public static final List<String> SERVICE_ROLES = List.of(ASSIGNMENT_READER);
 

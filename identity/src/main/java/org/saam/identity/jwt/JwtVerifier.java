@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.saam.common.realm.RealmNames;
 
 /**
  * Verifies Keycloak access tokens for a service: the RS256 signature against the realm's JWKS
@@ -246,8 +247,8 @@ public final class JwtVerifier {
           scopes,
           roles,
           claims.getExpirationTime().toInstant(),
-          claims.getStringClaim("saam_user_id"),
-          caresFor(claims.getClaim("saam_cares_for")));
+          claims.getStringClaim(RealmNames.USER_ID_CLAIM),
+          caresFor(claims.getClaim(RealmNames.CARES_FOR_CLAIM)));
     } catch (ParseException | ClassCastException e) {
       throw TokenRejectedException.unauthorized("token claims have unexpected types", e);
     }

@@ -177,8 +177,8 @@ public final class RealmProvisioner {
       person.setProtocolMapper("oidc-usermodel-attribute-mapper");
       person.setConfig(
           Map.of(
-              "user.attribute", "saam_user_id",
-              "claim.name", "saam_user_id",
+              "user.attribute", RealmNames.USER_ID_CLAIM,
+              "claim.name", RealmNames.USER_ID_CLAIM,
               "jsonType.label", "String",
               "access.token.claim", "true",
               "id.token.claim", "false",
@@ -195,8 +195,8 @@ public final class RealmProvisioner {
       caresFor.setProtocolMapper("oidc-usermodel-attribute-mapper");
       caresFor.setConfig(
           Map.of(
-              "user.attribute", "saam_cares_for",
-              "claim.name", "saam_cares_for",
+              "user.attribute", RealmNames.CARES_FOR_CLAIM,
+              "claim.name", RealmNames.CARES_FOR_CLAIM,
               "jsonType.label", "String",
               "multivalued", "true",
               "access.token.claim", "true",

@@ -57,7 +57,7 @@ public final class RedisUserServiceDirectory implements AssignmentDirectory {
     @Override
     public ErasedPeople.Factory erasedPeople() {
       Settings settings = this;
-      return () -> new UserServiceErasedPeople(settings);
+      return () -> UserServiceErasedPeople.shared(settings);
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +31,9 @@ import org.saam.common.cache.RedisNames;
  * service announces it on Redis channel {@value #CHANNEL}, and the whole list again every minute in
  * case a message was missed (Redis pub/sub keeps nothing for a subscriber that was away).
  *
- * <p>The set only grows and holds one id per erased person.
+ * <p>The set only grows and holds one id per erased person. One instance serves every operator of a
+ * job in a TaskManager ({@link #shared}): one subscription, one list request per minute, however
+ * many operators and subtasks ask.
  */
 final class UserServiceErasedPeople implements ErasedPeople {
   /** The channel the user service announces erasures on; the message is the user id. */
@@ -37,6 +41,18 @@ final class UserServiceErasedPeople implements ErasedPeople {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REFRESH = Duration.ofMinutes(1);
+
+  /** The instances in use in this JVM, by settings, with how many operators hold each. */
+  private static final Map<RedisUserServiceDirectory.Settings, Holders> SHARED = new HashMap<>();
+
+  private static final class Holders {
+    final UserServiceErasedPeople people;
+    int count;
+
+    Holders(UserServiceErasedPeople people) {
+      this.people = people;
+    }
+  }
 
   private final Set<String> erased = ConcurrentHashMap.newKeySet();
   private final RedisClient redis;
@@ -47,7 +63,46 @@ final class UserServiceErasedPeople implements ErasedPeople {
   private final ScheduledExecutorService refresher;
   private final AtomicLong refreshFailures = new AtomicLong();
 
-  UserServiceErasedPeople(RedisUserServiceDirectory.Settings settings) throws IOException {
+  /**
+   * The instance for these settings in this JVM, opened by the first operator that asks (which
+   * fails like the constructor does) and closed when the last one closes its handle.
+   */
+  static ErasedPeople shared(RedisUserServiceDirectory.Settings settings) throws IOException {
+    Holders holders;
+    synchronized (SHARED) {
+      holders = SHARED.get(settings);
+      if (holders == null) {
+        holders = new Holders(new UserServiceErasedPeople(settings));
+        SHARED.put(settings, holders);
+      }
+      holders.count++;
+    }
+    Holders held = holders;
+    return new ErasedPeople() {
+      private boolean closed;
+
+      @Override
+      public boolean contains(String userId) {
+        return held.people.contains(userId);
+      }
+
+      @Override
+      public void close() {
+        synchronized (SHARED) {
+          if (closed) {
+            return;
+          }
+          closed = true;
+          if (--held.count == 0) {
+            SHARED.remove(settings, held);
+            held.people.close();
+          }
+        }
+      }
+    };
+  }
+
+  private UserServiceErasedPeople(RedisUserServiceDirectory.Settings settings) throws IOException {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     this.token =
         new ServiceToken(http, settings.realmUrl(), settings.clientId(), settings.clientSecret());

@@ -55,7 +55,8 @@ public final class KeycloakAccounts implements AutoCloseable {
     account.setFirstName(user.displayName());
     account.setLastName("-");
     account.setEnabled(user.enabled());
-    account.setAttributes(java.util.Map.of("saam_user_id", List.of(user.id().toString())));
+    account.setAttributes(
+        java.util.Map.of(RealmNames.USER_ID_CLAIM, List.of(user.id().toString())));
     String id =
         RealmProvisioner.createdId(realm.users().create(account), "account of " + user.id());
     realm
@@ -76,12 +77,9 @@ public final class KeycloakAccounts implements AutoCloseable {
     realm.users().get(user.keycloakId()).update(account);
   }
 
-  /** The account's attribute naming the people a caregiver cares for (claim of the same name). */
-  public static final String CARES_FOR = "saam_cares_for";
-
   /**
    * Writes the people a caregiver cares for into their account, so their tokens carry them (claim
-   * {@value #CARES_FOR}) and services without the database can check a caregiver's reach. An
+   * {@code saam_cares_for}) and services without the database can check a caregiver's reach. An
    * account that is gone is left alone ({@code false}).
    */
   public boolean setCaresFor(String keycloakId, List<UUID> people) {
@@ -92,9 +90,9 @@ public final class KeycloakAccounts implements AutoCloseable {
               ? new java.util.HashMap<>()
               : new java.util.HashMap<>(account.getAttributes());
       if (people.isEmpty()) {
-        attributes.remove(CARES_FOR);
+        attributes.remove(RealmNames.CARES_FOR_CLAIM);
       } else {
-        attributes.put(CARES_FOR, people.stream().map(UUID::toString).toList());
+        attributes.put(RealmNames.CARES_FOR_CLAIM, people.stream().map(UUID::toString).toList());
       }
       account.setAttributes(attributes);
       realm.users().get(keycloakId).update(account);

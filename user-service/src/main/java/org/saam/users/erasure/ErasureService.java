@@ -31,6 +31,7 @@ import org.saam.common.records.Assignment;
 import org.saam.common.store.FeatureRecord;
 import org.saam.common.store.MeasurementBuckets;
 import org.saam.common.store.QuarantineEntry;
+import org.saam.identity.tokenlog.TokenLogShipper;
 import org.saam.servicekit.audit.AuditLog;
 import org.saam.servicekit.http.ProblemException;
 import org.saam.servicekit.reactive.Publishers;
@@ -61,9 +62,6 @@ import org.saam.users.store.UserStore;
 public final class ErasureService {
   /** Index of coaching events (the coaching issue writes it). */
   public static final String COACHING_INDEX = Topics.COACHING_EVENTS_INDEX;
-
-  /** Index of the token log ({@code identity}'s shipper writes it). */
-  public static final String TOKEN_LOG_INDEX = "saam-token-log";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -315,7 +313,7 @@ public final class ErasureService {
               .apply(AuditLog.INDEX);
       case ELASTICSEARCH_TOKEN_LOG_PSEUDONYMISED ->
           new Pseudonymiser(elasticsearch, plan.identifiers(), plan.pseudonym())
-              .apply(TOKEN_LOG_INDEX);
+              .apply(TokenLogShipper.INDEX);
       case BROKER_APP_ACCOUNTS -> appAccounts != null && appAccounts.revoke(userId) ? 1 : 0;
       case CARE_RELATIONS -> {
         // The caregivers' claims first (without the person), then the rows: a run stopped in

@@ -1,7 +1,6 @@
 package org.saam.users.erasure;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,9 +47,9 @@ final class Pseudonymiser {
       return 0;
     }
     long changed = 0;
-    List<FieldValue> unchanged = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
     while (true) {
-      List<String> skip = unchanged.stream().map(FieldValue::stringValue).toList();
+      List<String> skip = List.copyOf(unchanged);
       var page =
           elasticsearch.search(
               s ->
@@ -80,7 +79,7 @@ final class Pseudonymiser {
         ObjectNode source = hit.source();
         if (source == null || !replaceIn(source)) {
           // Matched by the analyser (a word of the identifier) but holds none of them whole.
-          unchanged.add(FieldValue.of(hit.id()));
+          unchanged.add(hit.id());
           continue;
         }
         operations++;
