@@ -444,7 +444,7 @@ install_flink() {
   local conf data="$SAAM_DATA/flink"
   classpath_of flink >/dev/null
   conf=$(flink_conf)
-  mkdir -p "$conf" "$data/checkpoints" "$data/savepoints" "$data/uploads" "$data/tmp"
+  mkdir -p "$conf" "$data/checkpoints" "$data/savepoints" "$data/uploads" "$data/tmp" "$data/rocksdb"
   cat >"$conf/config.yaml" <<EOF
 jobmanager.rpc.address: 127.0.0.1
 jobmanager.rpc.port: 6123
@@ -463,7 +463,10 @@ blob.server.port: 6124
 # address, which the JobManager's RPC system may still hold (it then drops the newcomer's
 # registration until the old association times out).
 taskmanager.rpc.port: 0
-state.backend.type: hashmap
+# The production state backend (k8s/): RocksDB on the TaskManager's disk, incremental checkpoints.
+state.backend.type: rocksdb
+execution.checkpointing.incremental: true
+state.backend.rocksdb.localdir: $data/rocksdb
 execution.checkpointing.dir: file://$data/checkpoints
 execution.checkpointing.savepoint-dir: file://$data/savepoints
 # Checkpoints outlive a job that is cancelled or fails (or whose cluster dies), so that

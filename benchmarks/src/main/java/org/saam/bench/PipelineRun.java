@@ -1,5 +1,6 @@
 package org.saam.bench;
 
+import java.nio.file.Files;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -20,6 +21,12 @@ final class PipelineRun {
     Configuration conf = new Configuration();
     conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+    // The production state backend (k8s/): RocksDB, incremental checkpoints to files.
+    conf.setString("state.backend.type", "rocksdb");
+    conf.setString("execution.checkpointing.incremental", "true");
+    conf.setString(
+        "execution.checkpointing.dir",
+        Files.createTempDirectory("saam-bench-checkpoints-").toUri().toString());
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     SensorPipelineJob.configure(env, options);

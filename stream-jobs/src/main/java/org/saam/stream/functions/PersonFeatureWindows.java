@@ -5,13 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,11 +20,10 @@ import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.saam.common.store.FeatureRecord;
-import org.saam.stream.features.DayFeatures;
 import org.saam.stream.features.FeatureValue;
 import org.saam.stream.features.FeatureWindow;
 import org.saam.stream.features.Sample;
-import org.saam.stream.features.SleepFeatures;
+import org.saam.stream.features.WindowFeatures;
 import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.people.ErasedPeople;
 import org.saam.stream.records.MeasuredReading;
@@ -53,27 +50,21 @@ import org.saam.stream.records.MeasuredReading;
  *       mode passes every window at the end of the input.
  * </ul>
  *
- * <p>State: the readings of the person's recent local dates (one map entry per date and source),
- * removed once every window needing them is past its lateness; no timers remain after that.
+ * <p>State ({@link FeatureReadings}): the distinct readings of the person's recent local dates, one
+ * map entry per source and short cell, removed once every window needing them is past its lateness;
+ * no timers remain after that. A reading that arrives twice changes no state and emits nothing.
+ * State written by the first layout (a list of samples per date and source) is moved into this one
+ * when the operator starts ({@link PersonFeatureOperator}).
  */
 public final class PersonFeatureWindows
     extends KeyedProcessFunction<String, MeasuredReading, FeatureRecord> {
   private static final long serialVersionUID = 1L;
 
   /** The sources the features are computed from. */
-  public static final Set<String> SOURCES =
-      Set.of(
-          "bed.presence",
-          "bed.movement",
-          "bracelet.steps",
-          "uwb.room",
-          "ble.room",
-          "ecg.hr",
-          "ecg.rr_interval",
-          "av.voice_activity",
-          "smartphone.call",
-          "smartphone.game_score",
-          "foodscale.weight_delta");
+  public static final Set<String> SOURCES = FeatureReadings.SOURCE_SET;
+
+  /** The name of the first layout's state, moved into {@link FeatureReadings} at start. */
+  static final String LEGACY_STATE = "readings-by-date-and-source";
 
   /**
    * The per-person clock's settings.
@@ -101,22 +92,18 @@ public final class PersonFeatureWindows
   private final PersonTime personTime;
   private final ErasedPeople.Factory erasedPeopleFactory;
 
-  private transient MapState<String, List<Sample>> readings; // "<date>|<source>" -> samples
+  private transient FeatureReadings readings;
+  private transient MapState<String, List<Sample>> legacyReadings; // "<date>|<source>" -> samples
   private transient ValueState<String> zone;
   private transient ValueState<String> location;
-  private transient ValueState<Double> roomBeforeKeptDays;
+  private transient PersonClock clock; // null on the watermark
   private transient Counter tooLate;
+  private transient Counter duplicates;
+  private transient Counter cellFull;
   private transient Counter windowsEmitted;
   private transient Counter homesQuiet;
   private transient ErasedPeople erasedPeople;
   private transient Counter erasedDropped;
-  // The per-person clock (unused on the watermark clock).
-  private transient ValueState<Long> newest;
-  private transient ValueState<Boolean> idle;
-  private transient ValueState<Long> closedUntil;
-  private transient ValueState<Long> lastSeen;
-  private transient ValueState<Long> wallTimer;
-  private transient MapState<Long, Boolean> due;
 
   /** On the watermark (the batch backfill). */
   public PersonFeatureWindows(long allowedLatenessMillis) {
@@ -145,10 +132,49 @@ public final class PersonFeatureWindows
   }
 
   @Override
+  public void open(Configuration parameters) throws Exception {
+    erasedPeople = erasedPeopleFactory.open();
+    var metrics = getRuntimeContext().getMetricGroup();
+    erasedDropped = PipelineMetrics.erasedDropped(metrics);
+    readings = new FeatureReadings(getRuntimeContext());
+    legacyReadings =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    LEGACY_STATE, Types.STRING, Types.LIST(TypeInformation.of(Sample.class))));
+    zone = getRuntimeContext().getState(new ValueStateDescriptor<>("zone", Types.STRING));
+    location = getRuntimeContext().getState(new ValueStateDescriptor<>("location", Types.STRING));
+    clock = personTime == null ? null : new PersonClock(getRuntimeContext(), personTime);
+    tooLate = PipelineMetrics.readingsLate(metrics);
+    duplicates = metrics.counter("featureReadingsAlreadyKept");
+    cellFull = metrics.counter("featureReadingsCellFull");
+    windowsEmitted = metrics.counter("featureWindowsEmitted");
+    homesQuiet = metrics.counter("quietHomesClosed");
+  }
+
+  @Override
   public void close() throws Exception {
     if (erasedPeople != null) {
       erasedPeople.close();
     }
+  }
+
+  /**
+   * Moves the current person's readings of the first layout into the cells (a reading the old list
+   * held twice is kept once). Called by {@link PersonFeatureOperator} for every person with such
+   * state, once, when the operator starts.
+   */
+  void migrateLegacyState() throws Exception {
+    for (Map.Entry<String, List<Sample>> entry : legacyReadings.entries()) {
+      String source = entry.getKey().substring(entry.getKey().indexOf('|') + 1);
+      if (!SOURCES.contains(source)) {
+        continue;
+      }
+      for (Sample sample : entry.getValue()) {
+        readings.add(source, sample.tsMillis(), sample.value());
+      }
+    }
+    legacyReadings.clear();
   }
 
   /** Whether the current person was erased; if so, everything kept of them is dropped. */
@@ -158,99 +184,24 @@ public final class PersonFeatureWindows
     }
     erasedDropped.inc();
     readings.clear();
+    legacyReadings.clear();
     zone.clear();
     location.clear();
-    roomBeforeKeptDays.clear();
-    newest.clear();
-    idle.clear();
-    closedUntil.clear();
-    lastSeen.clear();
-    wallTimer.clear();
-    due.clear();
+    if (clock != null) {
+      clock.clear();
+    }
     return true;
-  }
-
-  @Override
-  public void open(Configuration parameters) throws Exception {
-    erasedPeople = erasedPeopleFactory.open();
-    erasedDropped = PipelineMetrics.erasedDropped(getRuntimeContext().getMetricGroup());
-    readings =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "readings-by-date-and-source",
-                    Types.STRING,
-                    Types.LIST(TypeInformation.of(Sample.class))));
-    zone = getRuntimeContext().getState(new ValueStateDescriptor<>("zone", Types.STRING));
-    location = getRuntimeContext().getState(new ValueStateDescriptor<>("location", Types.STRING));
-    roomBeforeKeptDays =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("room-before-kept-days", Types.DOUBLE));
-    tooLate = PipelineMetrics.readingsLate(getRuntimeContext().getMetricGroup());
-    windowsEmitted = getRuntimeContext().getMetricGroup().counter("featureWindowsEmitted");
-    homesQuiet = getRuntimeContext().getMetricGroup().counter("quietHomesClosed");
-    newest = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-reading", Types.LONG));
-    idle = getRuntimeContext().getState(new ValueStateDescriptor<>("idle", Types.BOOLEAN));
-    ValueStateDescriptor<Long> closed = new ValueStateDescriptor<>("closed-until", Types.LONG);
-    closed.enableTimeToLive(
-        StateTtlConfig.newBuilder(Duration.ofDays(30))
-            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-            .build());
-    closedUntil = getRuntimeContext().getState(closed);
-    lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
-    wallTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("wall-timer", Types.LONG));
-    due =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("due-times", Types.LONG, Types.BOOLEAN));
   }
 
   /** The person's time: their home's progress, or the watermark. */
   private long now(Context context) throws Exception {
-    if (personTime == null) {
-      return context.timerService().currentWatermark();
-    }
-    Long newestSeen = newest.value();
-    long progress =
-        newestSeen == null
-            ? Long.MIN_VALUE
-            : Boolean.TRUE.equals(idle.value())
-                ? newestSeen
-                : newestSeen - personTime.outOfOrderness().toMillis();
-    Long closed = closedUntil.value();
-    return closed == null ? progress : Math.max(progress, closed);
+    return clock == null ? context.timerService().currentWatermark() : clock.now();
   }
 
   /** Fires, in order, every due time the person's time has reached. */
-  private void advance(Context context, Collector<FeatureRecord> out) throws Exception {
-    long now = now(context);
-    while (true) {
-      Long next = null;
-      for (Long time : due.keys()) {
-        if (time <= now && (next == null || time < next)) {
-          next = time;
-        }
-      }
-      if (next == null) {
-        return;
-      }
-      due.remove(next);
-      fire(next, context.getCurrentKey(), out);
-    }
-  }
-
-  /** Notes the reading's arrival and keeps one processing-time timer for idleness. */
-  private void seen(MeasuredReading reading, Context context) throws Exception {
-    Long newestSeen = newest.value();
-    if (newestSeen == null || reading.tsMillis() > newestSeen) {
-      newest.update(reading.tsMillis());
-    }
-    idle.clear();
-    long wallNow = context.timerService().currentProcessingTime();
-    lastSeen.update(wallNow);
-    if (wallTimer.value() == null) {
-      long at = wallNow + personTime.idleTimeout().toMillis();
-      context.timerService().registerProcessingTimeTimer(at);
-      wallTimer.update(at);
+  private void advance(String user, Collector<FeatureRecord> out) throws Exception {
+    for (Long next = clock.nextDue(); next != null; next = clock.nextDue()) {
+      fire(next, user, out);
     }
   }
 
@@ -265,48 +216,57 @@ public final class PersonFeatureWindows
     }
     ZoneId personZone = ZoneId.of(reading.timeZone());
     LocalDate date = Instant.ofEpochMilli(reading.tsMillis()).atZone(personZone).toLocalDate();
-    if (personTime != null) {
-      seen(reading, context);
+    if (clock != null) {
+      clock.seen(reading.tsMillis(), context.timerService());
     }
-    long watermark = now(context);
+    long now = now(context);
     // The last window this date feeds is the night starting on it; past its lateness, too late.
-    if (FeatureWindow.night(date, personZone).end().toEpochMilli() + allowedLatenessMillis
-        <= watermark) {
+    if (FeatureWindow.night(date, personZone).end().toEpochMilli() + allowedLatenessMillis <= now) {
       tooLate.inc();
       return;
     }
-    zone.update(reading.timeZone());
-    location.update(reading.locationId());
-    String key = date + "|" + reading.sourceId();
-    List<Sample> samples = readings.get(key);
-    if (samples == null) {
-      samples = new ArrayList<>();
+    FeatureReadings.Change change =
+        readings.add(reading.sourceId(), reading.tsMillis(), reading.value());
+    if (change == FeatureReadings.Change.ALREADY_THERE
+        || change == FeatureReadings.Change.CELL_FULL) {
+      (change == FeatureReadings.Change.CELL_FULL ? cellFull : duplicates).inc();
+      if (clock != null) {
+        advance(context.getCurrentKey(), out);
+      }
+      return;
+    }
+    if (!reading.timeZone().equals(zone.value())) {
+      zone.update(reading.timeZone());
+    }
+    if (!reading.locationId().equals(location.value())) {
+      location.update(reading.locationId());
+    }
+    if (change == FeatureReadings.Change.NEW_CELL) {
       registerTimers(context, date, personZone);
     }
-    samples.add(new Sample(reading.tsMillis(), reading.value()));
-    readings.put(key, samples);
 
     // Late but within the lateness: windows already emitted are emitted again, updated.
     FeatureWindow day = FeatureWindow.day(date, personZone);
-    if (day.end().toEpochMilli() <= watermark) {
+    if (day.end().toEpochMilli() <= now) {
       emitDay(context.getCurrentKey(), day, out);
     }
     for (LocalDate nightDate : List.of(date.minusDays(1), date)) {
       FeatureWindow night = FeatureWindow.night(nightDate, personZone);
-      if (night.contains(reading.tsMillis()) && night.end().toEpochMilli() <= watermark) {
+      if (night.contains(reading.tsMillis()) && night.end().toEpochMilli() <= now) {
         emitNight(context.getCurrentKey(), night, out);
       }
     }
-    if (personTime != null) {
-      advance(context, out);
+    if (clock != null) {
+      advance(context.getCurrentKey(), out);
     }
   }
 
   /**
    * Window ends and the clean-up of a date; ends already passed have fired and are not set again.
+   * Set again for every new cell of the date: due times and timers are kept once each.
    */
   private void registerTimers(Context context, LocalDate date, ZoneId personZone) throws Exception {
-    long watermark = now(context);
+    long now = now(context);
     long[] times = {
       FeatureWindow.night(date.minusDays(1), personZone).end().toEpochMilli(),
       FeatureWindow.day(date, personZone).end().toEpochMilli(),
@@ -314,11 +274,11 @@ public final class PersonFeatureWindows
       cleanupTime(date, personZone)
     };
     for (long time : times) {
-      if (time > watermark) {
-        if (personTime == null) {
+      if (time > now) {
+        if (clock == null) {
           context.timerService().registerEventTimeTimer(time);
         } else {
-          due.put(time, Boolean.TRUE);
+          clock.due(time);
         }
       }
     }
@@ -334,7 +294,7 @@ public final class PersonFeatureWindows
     if (erased(context)) {
       return;
     }
-    if (personTime == null) {
+    if (clock == null) {
       fire(timestamp, context.getCurrentKey(), out);
     } else if (context.timeDomain() == TimeDomain.PROCESSING_TIME) {
       onWallClock(timestamp, context, out);
@@ -344,49 +304,23 @@ public final class PersonFeatureWindows
   /** The idle and quiet checks of the per-person clock. */
   private void onWallClock(long timestamp, OnTimerContext context, Collector<FeatureRecord> out)
       throws Exception {
-    wallTimer.clear();
-    Long seenAt = lastSeen.value();
-    if (seenAt == null) {
-      return;
+    switch (clock.onTimer(timestamp, context.timerService())) {
+      case IDLE:
+        advance(context.getCurrentKey(), out);
+        return;
+      case QUIET:
+        // Quiet: emit what is open, as it is, and let the home go.
+        homesQuiet.inc();
+        for (long time : clock.closeQuiet()) {
+          fire(time, context.getCurrentKey(), out);
+        }
+        readings.clear();
+        zone.clear();
+        location.clear();
+        return;
+      default:
+        return;
     }
-    long idleAt = seenAt + personTime.idleTimeout().toMillis();
-    long quietAt = seenAt + personTime.quietAfter().toMillis();
-    if (timestamp < idleAt) {
-      // A reading came since this timer was set.
-      context.timerService().registerProcessingTimeTimer(idleAt);
-      wallTimer.update(idleAt);
-      return;
-    }
-    if (timestamp < quietAt) {
-      idle.update(Boolean.TRUE);
-      advance(context, out);
-      context.timerService().registerProcessingTimeTimer(quietAt);
-      wallTimer.update(quietAt);
-      return;
-    }
-    // Quiet: emit what is open, as it is, and let the home go.
-    homesQuiet.inc();
-    List<Long> times = new ArrayList<>();
-    for (Long time : due.keys()) {
-      times.add(time);
-    }
-    times.sort(null);
-    long closed = closedUntil.value() == null ? Long.MIN_VALUE : closedUntil.value();
-    for (long time : times) {
-      fire(time, context.getCurrentKey(), out);
-      closed = Math.max(closed, time);
-    }
-    due.clear();
-    if (closed != Long.MIN_VALUE) {
-      closedUntil.update(closed);
-    }
-    newest.clear();
-    idle.clear();
-    lastSeen.clear();
-    readings.clear();
-    zone.clear();
-    location.clear();
-    roomBeforeKeptDays.clear();
   }
 
   /** What happens at a window end or a clean-up time. */
@@ -406,141 +340,55 @@ public final class PersonFeatureWindows
     }
     for (LocalDate candidate : List.of(date.minusDays(2), date.minusDays(1), date)) {
       if (cleanupTime(candidate, personZone) == timestamp) {
-        forget(candidate);
+        readings.forgetBefore(
+            FeatureWindow.day(candidate.plusDays(1), personZone).start().toEpochMilli());
       }
     }
     if (readings.isEmpty()) {
+      readings.clear(); // the last room reading of the cells let go
       zone.clear();
       location.clear();
-      roomBeforeKeptDays.clear();
     }
-  }
-
-  private void forget(LocalDate date) throws Exception {
-    List<String> keys = new ArrayList<>();
-    for (String key : readings.keys()) {
-      if (key.startsWith(date + "|")) {
-        keys.add(key);
-      }
-    }
-    for (String key : keys) {
-      if (key.endsWith(".room")) {
-        List<Sample> rooms = new ArrayList<>(readings.get(key));
-        rooms.sort(null);
-        roomBeforeKeptDays.update(rooms.get(rooms.size() - 1).value());
-      }
-      readings.remove(key);
-    }
-  }
-
-  private List<Sample> samples(FeatureWindow window, String source) throws Exception {
-    List<Sample> all = new ArrayList<>();
-    LocalDate first = window.start().atZone(window.zone()).toLocalDate();
-    LocalDate last = window.end().minusMillis(1).atZone(window.zone()).toLocalDate();
-    for (LocalDate date = first; !date.isAfter(last); date = date.plusDays(1)) {
-      List<Sample> day = readings.get(date + "|" + source);
-      if (day != null) {
-        all.addAll(day);
-      }
-    }
-    return all;
   }
 
   private void emitNight(String user, FeatureWindow night, Collector<FeatureRecord> out)
       throws Exception {
-    emit(
-        user,
-        night,
-        "sleep",
-        SleepFeatures.compute(
-            night, samples(night, "bed.presence"), samples(night, "bed.movement")),
-        out);
+    FeatureReadings.Window window =
+        readings.between(night.start().toEpochMilli(), night.end().toEpochMilli());
+    emit(user, night, WindowFeatures.night(night, window.readings()), out);
   }
 
   private void emitDay(String user, FeatureWindow day, Collector<FeatureRecord> out)
       throws Exception {
-    String roomSource =
-        samples(day, "uwb.room").isEmpty() && !samples(day, "ble.room").isEmpty()
-            ? "ble.room"
-            : "uwb.room";
-    emit(
-        user,
-        day,
-        "activity",
-        DayFeatures.activity(day, samples(day, "bracelet.steps"), samples(day, "bed.presence")),
-        out);
-    emit(
-        user,
-        day,
-        "mobility",
-        DayFeatures.mobility(day, samples(day, roomSource), roomBefore(day, roomSource)),
-        out);
-    emit(
-        user,
-        day,
-        "cardiovascular",
-        DayFeatures.cardiovascular(day, samples(day, "ecg.hr"), samples(day, "ecg.rr_interval")),
-        out);
-    emit(
-        user,
-        day,
-        "social",
-        DayFeatures.social(day, samples(day, "av.voice_activity"), samples(day, "smartphone.call")),
-        out);
-    emit(
-        user,
-        day,
-        "cognitive",
-        DayFeatures.cognitive(day, samples(day, "smartphone.game_score")),
-        out);
-    emit(
-        user,
-        day,
-        "nutrition",
-        DayFeatures.nutrition(day, samples(day, "foodscale.weight_delta")),
-        out);
-  }
-
-  /** The last room reading before the day: from the kept dates, else from those already let go. */
-  private Double roomBefore(FeatureWindow day, String roomSource) throws Exception {
-    long start = day.start().toEpochMilli();
-    Sample latest = null;
-    for (Map.Entry<String, List<Sample>> entry : readings.entries()) {
-      if (!entry.getKey().endsWith("|" + roomSource)) {
-        continue;
-      }
-      for (Sample sample : entry.getValue()) {
-        if (sample.tsMillis() < start
-            && (latest == null || sample.tsMillis() > latest.tsMillis())) {
-          latest = sample;
-        }
-      }
-    }
-    return latest != null ? Double.valueOf(latest.value()) : roomBeforeKeptDays.value();
+    FeatureReadings.Window window =
+        readings.between(day.start().toEpochMilli(), day.end().toEpochMilli());
+    emit(user, day, WindowFeatures.day(day, window.readings(), window.roomBefore()), out);
   }
 
   private void emit(
       String user,
       FeatureWindow window,
-      String domain,
-      List<FeatureValue> values,
+      Map<String, List<FeatureValue>> domains,
       Collector<FeatureRecord> out)
       throws Exception {
-    windowsEmitted.inc();
-    for (FeatureValue value : values) {
-      out.collect(
-          new FeatureRecord(
-              user,
-              location.value(),
-              value.sourceId(),
-              domain,
-              window.start().toEpochMilli(),
-              window.end().toEpochMilli(),
-              window.zone().getId(),
-              value.value(),
-              value.samples(),
-              value.coverage(),
-              FeatureValue.ALGO_VERSION));
+    String home = location.value();
+    for (Map.Entry<String, List<FeatureValue>> domain : domains.entrySet()) {
+      windowsEmitted.inc();
+      for (FeatureValue value : domain.getValue()) {
+        out.collect(
+            new FeatureRecord(
+                user,
+                home,
+                value.sourceId(),
+                domain.getKey(),
+                window.start().toEpochMilli(),
+                window.end().toEpochMilli(),
+                window.zone().getId(),
+                value.value(),
+                value.samples(),
+                value.coverage(),
+                FeatureValue.ALGO_VERSION));
+      }
     }
   }
 }

@@ -1,12 +1,14 @@
 package org.saam.stream.pipeline;
 
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.saam.common.store.FeatureRecord;
 import org.saam.stream.functions.AssignmentLookup;
 import org.saam.stream.functions.JoinFailureRouter;
+import org.saam.stream.functions.PersonFeatureOperator;
 import org.saam.stream.functions.PersonFeatureWindows;
 import org.saam.stream.people.AssignmentDirectory;
 import org.saam.stream.people.ErasedPeople;
@@ -59,15 +61,14 @@ public final class SharedStages {
         .name("readings of people")
         .uid("readings-of-people")
         .keyBy(MeasuredReading::userId)
-        .process(
-            perPerson
-                ? new PersonFeatureWindows(
+        .transform(
+            "compute features",
+            TypeInformation.of(FeatureRecord.class),
+            new PersonFeatureOperator(
+                new PersonFeatureWindows(
                     options.eventTime().featureLatenessMillis(),
-                    options.eventTime().personTime(),
-                    erasedPeople)
-                : new PersonFeatureWindows(
-                    options.eventTime().featureLatenessMillis(), null, erasedPeople))
-        .name("compute features")
+                    perPerson ? options.eventTime().personTime() : null,
+                    erasedPeople)))
         .uid("compute-features");
   }
 }

@@ -1,5 +1,9 @@
 package org.saam.stream.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -7,6 +11,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -46,13 +51,31 @@ public final class PipelineTestBed implements BeforeEachCallback, AfterEachCallb
     this.homes = homes;
   }
 
-  /** The MiniCluster of a test class: one TaskManager with a slot per subtask. */
+  /**
+   * The MiniCluster of a test class: one TaskManager with a slot per subtask, and the state backend
+   * of production (k8s/): RocksDB with incremental checkpoints to files.
+   */
   public static MiniClusterExtension miniCluster() {
     return new MiniClusterExtension(
         new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(PipelineRunner.PARALLELISM)
+            .setConfiguration(productionStateBackend())
             .build());
+  }
+
+  /** RocksDB, incremental checkpoints in a fresh temporary folder: the keys k8s/ sets. */
+  public static Configuration productionStateBackend() {
+    Configuration conf = new Configuration();
+    conf.setString("state.backend.type", "rocksdb");
+    conf.setString("execution.checkpointing.incremental", "true");
+    try {
+      Path dir = Files.createTempDirectory("saam-checkpoints-");
+      conf.setString("execution.checkpointing.dir", dir.toUri().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("no temporary folder for checkpoints", e);
+    }
+    return conf;
   }
 
   @Override
