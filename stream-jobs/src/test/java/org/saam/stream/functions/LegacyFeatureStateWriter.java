@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
@@ -42,7 +44,11 @@ public final class LegacyFeatureStateWriter {
       for (int i = 0; i < before.size(); i += 10) {
         harness.processElement(before.get(i), before.get(i).tsMillis());
       }
-      OperatorSubtaskState state = harness.snapshot(1, 1);
+      // A savepoint in the canonical format, which any state backend restores.
+      OperatorSubtaskState state =
+          harness
+              .snapshotWithLocalState(1, 1, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+              .getJobManagerOwnedState();
       OperatorSnapshotUtil.writeStateHandle(state, out.toString());
       System.out.println(
           "wrote " + out + " (" + before.size() + " readings, " + Files.size(out) + " bytes)");
