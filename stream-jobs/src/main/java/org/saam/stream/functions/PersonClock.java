@@ -31,6 +31,9 @@ final class PersonClock {
   private final ValueState<Long> lastSeen;
   private final ValueState<Long> wallTimer;
   private final MapState<Long, Boolean> due;
+  // The earliest due time (Long.MAX_VALUE: none), so that a reading reads one value instead of
+  // iterating the due times; absent in state of an earlier version, then found from the map.
+  private final ValueState<Long> earliestDue;
   private long startedAt = Long.MIN_VALUE;
 
   PersonClock(RuntimeContext context, PersonFeatureWindows.PersonTime settings) {
@@ -46,6 +49,7 @@ final class PersonClock {
     lastSeen = context.getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
     wallTimer = context.getState(new ValueStateDescriptor<>("wall-timer", Types.LONG));
     due = context.getMapState(new MapStateDescriptor<>("due-times", Types.LONG, Types.BOOLEAN));
+    earliestDue = context.getState(new ValueStateDescriptor<>("earliest-due", Types.LONG));
   }
 
   /** The person's time: their home's progress, never before the last window closed as quiet. */
@@ -89,22 +93,38 @@ final class PersonClock {
   }
 
   void due(long time) throws Exception {
+    if (due.contains(time)) {
+      return;
+    }
+    long earliest = earliestDue();
     due.put(time, Boolean.TRUE);
+    if (time < earliest) {
+      earliestDue.update(time);
+    }
+  }
+
+  private long earliestDue() throws Exception {
+    Long known = earliestDue.value();
+    if (known != null) {
+      return known;
+    }
+    long earliest = Long.MAX_VALUE;
+    for (Long time : due.keys()) {
+      earliest = Math.min(earliest, time);
+    }
+    earliestDue.update(earliest);
+    return earliest;
   }
 
   /** The earliest due time the person's time has reached, removed; null when none is. */
   Long nextDue() throws Exception {
-    long now = now();
-    Long next = null;
-    for (Long time : due.keys()) {
-      if (time <= now && (next == null || time < next)) {
-        next = time;
-      }
+    long earliest = earliestDue();
+    if (earliest == Long.MAX_VALUE || earliest > now()) {
+      return null;
     }
-    if (next != null) {
-      due.remove(next);
-    }
-    return next;
+    due.remove(earliest);
+    earliestDue.clear(); // found again from the map at the next look
+    return earliest;
   }
 
   /** What the silence timer found. */
@@ -162,6 +182,7 @@ final class PersonClock {
       closed = Math.max(closed, time);
     }
     due.clear();
+    earliestDue.clear();
     if (closed != Long.MIN_VALUE) {
       closedUntil.update(closed);
     }
@@ -179,5 +200,6 @@ final class PersonClock {
     lastSeen.clear();
     wallTimer.clear();
     due.clear();
+    earliestDue.clear();
   }
 }

@@ -13,7 +13,9 @@ import org.saam.ingestion.simulator.SimulationSettings;
 import org.saam.stream.records.MeasuredReading;
 
 /**
- * The home behind the snapshot of the first feature layout: two simulated days of two people (seed
+ * The homes behind the snapshot of the first feature layout ({@link #SNAPSHOT}, a canonical
+ * savepoint of the compute-features operator, written by {@code LegacyFeatureStateWriter} against
+ * that layout; see the history of this folder): two simulated days of two people (seed
  * 11), cut at {@link #CUT}. The snapshot holds the state after the readings before the cut; the
  * readings after it are what the migrated operator is fed.
  */
