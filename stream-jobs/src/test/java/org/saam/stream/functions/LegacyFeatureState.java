@@ -15,9 +15,9 @@ import org.saam.stream.records.MeasuredReading;
 /**
  * The homes behind the snapshot of the first feature layout ({@link #SNAPSHOT}, a canonical
  * savepoint of the compute-features operator, written by {@code LegacyFeatureStateWriter} against
- * that layout; see the history of this folder): two simulated days of two people (seed
- * 11), cut at {@link #CUT}. The snapshot holds the state after the readings before the cut; the
- * readings after it are what the migrated operator is fed.
+ * that layout; see the history of this folder): two simulated days of two people (seed 11), cut at
+ * {@link #CUT}. The snapshot holds the state after the readings before the cut; the readings after
+ * it are what the migrated operator is fed.
  */
 final class LegacyFeatureState {
   static final String SNAPSHOT = "src/test/resources/state/person-feature-windows-v1.snapshot";
