@@ -13,11 +13,12 @@ run_bench() {
         bench_e2e "$@"
       fi ;;
     pipeline) bench_pipeline "$@" ;;
+    state) bench_state "$@" ;;
     jmh) bench_jmh "$@" ;;
     views) bench_views "$@" ;;
     sink) bench_sink "$@" ;;
     chart) bench_chart ;;
-    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] | sink [--homes 10] [--days 2] [--group-messages 40] | views [--readings 10000000] [--queries 200] | jmh [--quick] [REGEX] | chart (./saam bench <name> --help)" ;;
+    *) die "usage: ./saam bench e2e [--rate 10000] [--duration 60] [--job-args 'ARGS'] | pipeline [--homes 10] [--days 7] [--job-args 'ARGS'] | state [--homes 100] [--days 3] | sink [--homes 10] [--days 2] [--group-messages 40] | views [--readings 10000000] [--queries 200] | jmh [--quick] [REGEX] | chart (./saam bench <name> --help)" ;;
   esac
 }
 
@@ -176,6 +177,23 @@ bench_pipeline() {
   bench_chart
 }
 
+# Checkpointed state per resident home after each simulated day: the job on RocksDB in one JVM.
+bench_state() {
+  local out config
+  case "${1:-}" in
+    --help | -h)
+      ensure_built benchmarks
+      java -cp "$(jar_of benchmarks)" org.saam.bench.BenchCommand state --help
+      return 0 ;;
+  esac
+  ensure_built benchmarks
+  config="$(bench_commit); ${*:-defaults}"
+  out=$(bench_result_file state)
+  step "state benchmark ($config)"
+  bench_with_flink -- state "$@" --config "$config" --out "$out" \
+    --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}" || return 1
+}
+
 # The measurement sink alone into the MongoDB-wire server, in one JVM with Flink's class path.
 bench_sink() {
   local out config
@@ -270,6 +288,9 @@ run_bench_smoke() {
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
     bench_pipeline --homes 1 --days 1 || { err "the pipeline benchmark failed"; return 1; }
   ok "pipeline benchmark ran: $(jq -c '{readings, readings_per_second, loss, written}' "$(ls -t "$SAAM_LOGS"/bench/pipeline-*.json | head -1)")"
+  SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
+    bench_state --homes 2 --days 2 || { err "the state benchmark failed"; return 1; }
+  ok "state benchmark ran: $(jq -c '[.days[] | {day, state_kib_per_home}]' "$(ls -t "$SAAM_LOGS"/bench/state-*.json | head -1)")"
   SAAM_BENCH_OUT_DIR="$SAAM_LOGS/bench" SAAM_BENCH_RESULTS="$SAAM_LOGS/bench/RESULTS.md" \
     bench_jmh --quick >"$SAAM_LOGS/bench/jmh.log" 2>&1 || { err "the JMH benchmarks failed (log: $SAAM_LOGS/bench/jmh.log)"; return 1; }
   ok "JMH benchmarks ran: $(jq length "$(ls -t "$SAAM_LOGS"/bench/jmh-*.json | head -1)") benchmarks"

@@ -208,7 +208,7 @@ fetch_artifact() {
 classpath_of() {
   local name="$1" out="$SAAM_DIST/classpath/$1.txt" pom="$SAAM_ROOT/local-stack/$1/pom.xml"
   if [ ! -s "$out" ] || [ "$pom" -nt "$out" ] || [ "$SAAM_ROOT/pom.xml" -nt "$out" ]; then
-    mkdir -p "$(dirname "$out")"
+    mkdir -p "$(dirname "$out")" "$SAAM_LOGS"
     mvn -B -q -f "$pom" dependency:build-classpath -Dmdep.outputFile="$out" \
       >>"$SAAM_LOGS/downloads.log" 2>&1 ||
       die "could not resolve the $name class path (log: $SAAM_LOGS/downloads.log)"

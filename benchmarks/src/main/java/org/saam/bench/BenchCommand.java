@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       E2eBench.class,
       PipelineBench.class,
+      StateBench.class,
       SinkBench.class,
       ViewsBench.class,
       ChartCommand.class
