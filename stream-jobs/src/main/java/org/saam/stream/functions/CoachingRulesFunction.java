@@ -21,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.saam.common.records.CoachingEvent;
@@ -48,7 +49,10 @@ import org.saam.stream.records.CoachingEventRecord;
  * <p>State per person: one small history per rule (last 14 values, the current run, last event) and
  * the events waiting for the end of quiet hours; an hourly check that the person was not erased.
  * Both are kept as JSON strings, so the state stays readable after the classes change (savepoint
- * upgrades).
+ * upgrades). When no feature of the person has come for the quiet period (processing time, counted
+ * from the later of their last feature and this subtask's start, so that a job that was down for
+ * days does not forget everyone at once) and no event waits, the person's state and timer are
+ * released ({@code coachingPeopleReleased}); a later feature starts them afresh.
  */
 public final class CoachingRulesFunction
     extends KeyedProcessFunction<String, FeatureRecord, CoachingEventRecord> {
@@ -63,6 +67,10 @@ public final class CoachingRulesFunction
   private final CoachingRules rules;
   private final Duration lateAfter;
   private final ErasedPeople.Factory erasedPeopleFactory;
+  private final Duration quietAfter;
+
+  /** Without a feature for this long (and no event waiting), a person's state is released. */
+  public static final Duration DEFAULT_QUIET_AFTER = Duration.ofDays(3);
 
   /** How often a person's state is checked against the erasures when no feature comes. */
   static final Duration ERASURE_CHECK = Duration.ofHours(1);
@@ -75,6 +83,9 @@ public final class CoachingRulesFunction
   private transient Counter heldForQuietHours;
   private transient Counter deliveredLate;
   private transient ValueState<Long> erasureCheckAt;
+  private transient ValueState<Long> lastFeatureAt;
+  private transient Counter released;
+  private transient long startedAt = Long.MIN_VALUE;
   private transient ErasedPeople erasedPeople;
   private transient Counter erasedDropped;
 
@@ -94,9 +105,25 @@ public final class CoachingRulesFunction
    */
   public CoachingRulesFunction(
       CoachingRules rules, Duration lateAfter, ErasedPeople.Factory erasedPeople) {
+    this(rules, lateAfter, erasedPeople, DEFAULT_QUIET_AFTER);
+  }
+
+  /**
+   * @param quietAfter without a feature of a person for this long (processing time) and no event of
+   *     theirs waiting, their state and timer are released
+   */
+  public CoachingRulesFunction(
+      CoachingRules rules,
+      Duration lateAfter,
+      ErasedPeople.Factory erasedPeople,
+      Duration quietAfter) {
+    if (quietAfter.isNegative() || quietAfter.isZero()) {
+      throw new IllegalArgumentException("the quiet period must be positive, not " + quietAfter);
+    }
     this.rules = rules;
     this.lateAfter = lateAfter;
     this.erasedPeopleFactory = erasedPeople;
+    this.quietAfter = quietAfter;
   }
 
   @Override
@@ -115,7 +142,16 @@ public final class CoachingRulesFunction
     histories.clear();
     waiting.clear();
     erasureCheckAt.clear();
+    lastFeatureAt.clear();
     return true;
+  }
+
+  /** This subtask's start (processing time), taken at its first feature or timer. */
+  private long startedAt(TimerService timers) {
+    if (startedAt == Long.MIN_VALUE) {
+      startedAt = timers.currentProcessingTime();
+    }
+    return startedAt;
   }
 
   @Override
@@ -124,6 +160,9 @@ public final class CoachingRulesFunction
     erasedDropped = PipelineMetrics.erasedDropped(getRuntimeContext().getMetricGroup());
     erasureCheckAt =
         getRuntimeContext().getState(new ValueStateDescriptor<>("erasure-check-at", Types.LONG));
+    lastFeatureAt =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("last-feature-at", Types.LONG));
+    released = getRuntimeContext().getMetricGroup().counter("coachingPeopleReleased");
     engine = new CoachingEngine(rules);
     rulesByFeature = new HashMap<>();
     for (CoachingRule rule : rules.rules()) {
@@ -152,8 +191,11 @@ public final class CoachingRulesFunction
     if (erased(ctx)) {
       return;
     }
+    long wallClock = ctx.timerService().currentProcessingTime();
+    startedAt(ctx.timerService());
+    lastFeatureAt.update(wallClock);
     if (erasureCheckAt.value() == null) {
-      long at = ctx.timerService().currentProcessingTime() + ERASURE_CHECK.toMillis();
+      long at = wallClock + ERASURE_CHECK.toMillis();
       ctx.timerService().registerProcessingTimeTimer(at);
       erasureCheckAt.update(at);
     }
@@ -204,8 +246,19 @@ public final class CoachingRulesFunction
       return;
     }
     if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-      // The periodic erasure check: not erased, so check again later.
-      long at = timestamp + ERASURE_CHECK.toMillis();
+      // The periodic erasure check: not erased. Quiet for long enough: let the person go.
+      Long last = lastFeatureAt.value();
+      long since = Math.max(last == null ? Long.MIN_VALUE : last, startedAt(ctx.timerService()));
+      long wallClock = ctx.timerService().currentProcessingTime();
+      if (wallClock - since >= quietAfter.toMillis() && waiting.isEmpty()) {
+        histories.clear();
+        erasureCheckAt.clear();
+        lastFeatureAt.clear();
+        released.inc();
+        return;
+      }
+      // From now, not from the timer's time: a timer restored long after it was due fires once.
+      long at = wallClock + ERASURE_CHECK.toMillis();
       ctx.timerService().registerProcessingTimeTimer(at);
       erasureCheckAt.update(at);
       return;

@@ -174,7 +174,10 @@ public final class SensorPipelineJob {
               .keyBy(FeatureRecord::userId)
               .process(
                   new CoachingRulesFunction(
-                      coaching.rules(), options.coaching().lateAfter(), assignments.erasedPeople()))
+                      coaching.rules(),
+                      options.coaching().lateAfter(),
+                      assignments.erasedPeople(),
+                      options.eventTime().personTime().quietAfter()))
               .name("apply coaching rules")
               .uid("apply-coaching-rules");
       for (Sink<CoachingEventRecord> sink : coaching.sinks()) {

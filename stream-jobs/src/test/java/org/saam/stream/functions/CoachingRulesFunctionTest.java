@@ -202,4 +202,33 @@ class CoachingRulesFunctionTest {
     assertThat(events().get(0).eventId()).isEqualTo(id).hasSize(32);
     first.close();
   }
+
+  @Test
+  void aPersonWithoutFeaturesForTheQuietPeriodIsLetGoAndARestartDoesNotCountAsSilence()
+      throws Exception {
+    long day = java.time.Duration.ofDays(1).toMillis();
+    harness.setProcessingTime(0);
+    night(FIRST, 300, 0.9);
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+
+    // The job stops with the person's state and is restored ten days later: not silence.
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+    harness = newHarness();
+    harness.setProcessingTime(10 * day);
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(10 * day + 2 * 3_600_000L);
+    assertThat(harness.numKeyedStateEntries()).as("kept after the restart").isPositive();
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+    // Three days without a feature after that: the person is let go, no timer is left.
+    harness.setProcessingTime(13 * day + 2 * 3_600_000L);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+
+    // A later feature starts afresh.
+    night(FIRST.plusDays(20), 300, 0.9);
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+  }
 }

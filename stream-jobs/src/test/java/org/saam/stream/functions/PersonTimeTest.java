@@ -10,7 +10,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,16 +32,19 @@ class PersonTimeTest {
 
   private KeyedOneInputStreamOperatorTestHarness<String, MeasuredReading, FeatureRecord> harness;
 
+  private static KeyedOneInputStreamOperatorTestHarness<String, MeasuredReading, FeatureRecord>
+      newHarness() throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new PersonFeatureOperator(
+            new PersonFeatureWindows(
+                LATENESS, new PersonFeatureWindows.PersonTime(Duration.ofMinutes(2), IDLE, QUIET))),
+        MeasuredReading::userId,
+        Types.STRING);
+  }
+
   @BeforeEach
   void open() throws Exception {
-    harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(
-                new PersonFeatureWindows(
-                    LATENESS,
-                    new PersonFeatureWindows.PersonTime(Duration.ofMinutes(2), IDLE, QUIET))),
-            MeasuredReading::userId,
-            Types.STRING);
+    harness = newHarness();
     harness.setProcessingTime(0);
     harness.open();
   }
@@ -163,5 +166,25 @@ class PersonTimeTest {
     steps("ana", DAY.plusDays(1), LocalTime.of(6, 0), 1);
 
     assertThat(stepsOf("ana")).containsExactly(DAY + "=15.0");
+  }
+
+  @Test
+  void aJobRestoredDaysLaterGivesEveryHomeItsFullQuietPeriodToSendItsBacklog() throws Exception {
+    steps("ana", DAY, LocalTime.of(22, 0), 40);
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+
+    // Down for five days: the restored silence timer is long past when the job comes back.
+    harness = newHarness();
+    harness.setProcessingTime(Duration.ofDays(5).toMillis());
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(Duration.ofDays(5).plusMinutes(1).toMillis());
+    assertThat(stepsOf("ana")).as("not closed as quiet").isEmpty();
+
+    // The gateway's backlog arrives after the restart and lands in the open day.
+    steps("ana", DAY, LocalTime.of(23, 0), 7);
+    steps("ana", DAY.plusDays(1), LocalTime.of(1, 0), 1);
+    assertThat(stepsOf("ana")).containsExactly(DAY + "=47.0");
   }
 }
