@@ -19,7 +19,7 @@ final class PipelineRun {
       throws Exception {
     CountingSink.reset();
     Configuration conf = new Configuration();
-    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
+    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(512));
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
     // The production state backend (k8s/): RocksDB, incremental checkpoints to files.
     conf.setString("state.backend.type", "rocksdb");

@@ -1,68 +1,48 @@
 package org.saam.stream.functions;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
- * A person's own clock for their feature windows (the streaming job), in keyed state: the home's
- * progress is its newest reading minus the allowed out-of-orderness; window ends and clean-up times
- * are due times that fire, in order, when the progress reaches them. One processing-time timer per
- * person watches for silence: after the idle timeout the progress moves up to the newest reading;
- * after the quiet period the home's open windows close as they are and its state goes.
+ * A person's own clock for their feature windows (the streaming job): the home's progress is its
+ * newest reading minus the allowed out-of-orderness; window ends and clean-up times are due times
+ * that fire, in order, when the progress reaches them. One processing-time timer per person watches
+ * for silence: after the idle timeout the progress moves up to the newest reading; after the quiet
+ * period the home's open windows close as they are and its state goes.
  *
  * <p>Silence is measured from the home's last reading or from the moment this subtask started,
  * whichever is later: a job that was stopped for hours, restored with timers long past, gives every
  * home its full idle and quiet periods to send its backlog instead of closing them all at once.
+ *
+ * <p>The clock's scalars live in the caller's {@link PersonState} (read and written once per
+ * reading); the due times in a map of their own, touched only when a window is added or fires.
  */
 final class PersonClock {
+  static final String DUE_STATE = "due-times";
+
   private final PersonFeatureWindows.PersonTime settings;
-  private final ValueState<Long> newest;
-  private final ValueState<Boolean> idle;
-  private final ValueState<Long> closedUntil;
-  private final ValueState<Long> lastSeen;
-  private final ValueState<Long> wallTimer;
   private final MapState<Long, Boolean> due;
-  // The earliest due time (Long.MAX_VALUE: none), so that a reading reads one value instead of
-  // iterating the due times; absent in state of an earlier version, then found from the map.
-  private final ValueState<Long> earliestDue;
   private long startedAt = Long.MIN_VALUE;
 
   PersonClock(RuntimeContext context, PersonFeatureWindows.PersonTime settings) {
     this.settings = settings;
-    newest = context.getState(new ValueStateDescriptor<>("newest-reading", Types.LONG));
-    idle = context.getState(new ValueStateDescriptor<>("idle", Types.BOOLEAN));
-    ValueStateDescriptor<Long> closed = new ValueStateDescriptor<>("closed-until", Types.LONG);
-    closed.enableTimeToLive(
-        StateTtlConfig.newBuilder(Duration.ofDays(30))
-            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-            .build());
-    closedUntil = context.getState(closed);
-    lastSeen = context.getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
-    wallTimer = context.getState(new ValueStateDescriptor<>("wall-timer", Types.LONG));
-    due = context.getMapState(new MapStateDescriptor<>("due-times", Types.LONG, Types.BOOLEAN));
-    earliestDue = context.getState(new ValueStateDescriptor<>("earliest-due", Types.LONG));
+    due = context.getMapState(new MapStateDescriptor<>(DUE_STATE, Types.LONG, Types.BOOLEAN));
   }
 
   /** The person's time: their home's progress, never before the last window closed as quiet. */
-  long now() throws Exception {
-    Long newestSeen = newest.value();
+  long now(PersonState person) {
     long progress =
-        newestSeen == null
+        person.newest == PersonState.NONE
             ? Long.MIN_VALUE
-            : Boolean.TRUE.equals(idle.value())
-                ? newestSeen
-                : newestSeen - settings.outOfOrderness().toMillis();
-    Long closed = closedUntil.value();
-    return closed == null ? progress : Math.max(progress, closed);
+            : person.idle ? person.newest : person.newest - settings.outOfOrderness().toMillis();
+    return person.closedUntil == PersonState.NONE
+        ? progress
+        : Math.max(progress, person.closedUntil);
   }
 
   /** The subtask's start, taken at its first reading or timer (processing time). */
@@ -74,56 +54,50 @@ final class PersonClock {
   }
 
   /** Notes a reading's arrival; keeps one processing-time timer for idleness. */
-  void seen(long tsMillis, TimerService timers) throws Exception {
+  void seen(PersonState person, long tsMillis, TimerService timers) {
     startedAt(timers);
-    Long newestSeen = newest.value();
-    if (newestSeen == null || tsMillis > newestSeen) {
-      newest.update(tsMillis);
+    if (person.newest == PersonState.NONE || tsMillis > person.newest) {
+      person.newest = tsMillis;
     }
-    if (idle.value() != null) {
-      idle.clear();
-    }
+    person.idle = false;
     long wallNow = timers.currentProcessingTime();
-    lastSeen.update(wallNow);
-    if (wallTimer.value() == null) {
-      long at = wallNow + settings.idleTimeout().toMillis();
-      timers.registerProcessingTimeTimer(at);
-      wallTimer.update(at);
+    person.lastSeen = wallNow;
+    if (person.wallTimer == PersonState.NONE) {
+      arm(person, wallNow + settings.idleTimeout().toMillis(), timers);
     }
   }
 
-  void due(long time) throws Exception {
+  void due(PersonState person, long time) throws Exception {
     if (due.contains(time)) {
       return;
     }
-    long earliest = earliestDue();
+    long earliest = earliestDue(person);
     due.put(time, Boolean.TRUE);
     if (time < earliest) {
-      earliestDue.update(time);
+      person.earliestDue = time;
     }
   }
 
-  private long earliestDue() throws Exception {
-    Long known = earliestDue.value();
-    if (known != null) {
-      return known;
+  private long earliestDue(PersonState person) throws Exception {
+    if (person.earliestDue != PersonState.NONE) {
+      return person.earliestDue;
     }
     long earliest = Long.MAX_VALUE;
     for (Long time : due.keys()) {
       earliest = Math.min(earliest, time);
     }
-    earliestDue.update(earliest);
+    person.earliestDue = earliest;
     return earliest;
   }
 
   /** The earliest due time the person's time has reached, removed; null when none is. */
-  Long nextDue() throws Exception {
-    long earliest = earliestDue();
-    if (earliest == Long.MAX_VALUE || earliest > now()) {
+  Long nextDue(PersonState person) throws Exception {
+    long earliest = earliestDue(person);
+    if (earliest == Long.MAX_VALUE || earliest > now(person)) {
       return null;
     }
     due.remove(earliest);
-    earliestDue.clear(); // found again from the map at the next look
+    person.earliestDue = PersonState.NONE; // found again from the map at the next look
     return earliest;
   }
 
@@ -140,30 +114,29 @@ final class PersonClock {
   }
 
   /** Called at the processing-time timer. */
-  Silence onTimer(long timestamp, TimerService timers) throws Exception {
-    wallTimer.clear();
-    Long seenAt = lastSeen.value();
-    if (seenAt == null) {
+  Silence onTimer(PersonState person, long timestamp, TimerService timers) {
+    person.wallTimer = PersonState.NONE;
+    if (person.lastSeen == PersonState.NONE) {
       return Silence.GONE;
     }
-    long since = Math.max(seenAt, startedAt(timers));
+    long since = Math.max(person.lastSeen, startedAt(timers));
     long idleAt = since + settings.idleTimeout().toMillis();
     long quietAt = since + settings.quietAfter().toMillis();
     if (timestamp < idleAt) {
-      arm(idleAt, timers);
+      arm(person, idleAt, timers);
       return Silence.NONE;
     }
     if (timestamp < quietAt) {
-      idle.update(Boolean.TRUE);
-      arm(quietAt, timers);
+      person.idle = true;
+      arm(person, quietAt, timers);
       return Silence.IDLE;
     }
     return Silence.QUIET;
   }
 
-  private void arm(long at, TimerService timers) throws Exception {
+  private static void arm(PersonState person, long at, TimerService timers) {
     timers.registerProcessingTimeTimer(at);
-    wallTimer.update(at);
+    person.wallTimer = at;
   }
 
   /**
@@ -171,35 +144,25 @@ final class PersonClock {
    * everything but the end of the last window closed, so that readings for it arriving later count
    * as late.
    */
-  List<Long> closeQuiet() throws Exception {
+  List<Long> closeQuiet(PersonState person) throws Exception {
     List<Long> times = new ArrayList<>();
     for (Long time : due.keys()) {
       times.add(time);
     }
     times.sort(null);
-    long closed = closedUntil.value() == null ? Long.MIN_VALUE : closedUntil.value();
     for (long time : times) {
-      closed = Math.max(closed, time);
+      person.closedUntil = Math.max(person.closedUntil, time);
     }
     due.clear();
-    earliestDue.clear();
-    if (closed != Long.MIN_VALUE) {
-      closedUntil.update(closed);
-    }
-    newest.clear();
-    idle.clear();
-    lastSeen.clear();
+    person.earliestDue = PersonState.NONE;
+    person.newest = PersonState.NONE;
+    person.idle = false;
+    person.lastSeen = PersonState.NONE;
     return times;
   }
 
-  /** Everything, for an erased person. */
+  /** The due times, for an erased person. */
   void clear() {
-    newest.clear();
-    idle.clear();
-    closedUntil.clear();
-    lastSeen.clear();
-    wallTimer.clear();
     due.clear();
-    earliestDue.clear();
   }
 }

@@ -1,6 +1,7 @@
 package org.saam.stream.functions;
 
-import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -31,15 +32,17 @@ public final class PersonFeatureOperator
   @Override
   public void open() throws Exception {
     super.open();
-    List<String> people;
+    // Every person with any state of the first layout: readings, or only a clock (a quiet home).
     KeyedStateBackend<String> backend = getKeyedStateBackend();
-    try (Stream<String> keys =
-        backend.getKeys(PersonFeatureWindows.LEGACY_STATE, VoidNamespace.INSTANCE)) {
-      people = keys.toList();
+    Set<String> people = new LinkedHashSet<>();
+    for (String state : PersonFeatureWindows.FIRST_LAYOUT_STATES) {
+      try (Stream<String> keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+        keys.forEach(people::add);
+      }
     }
     for (String person : people) {
       setCurrentKey(person);
-      windows.migrateLegacyState();
+      windows.migrateFirstLayout();
     }
     if (!people.isEmpty()) {
       LOG.info(

@@ -8,12 +8,9 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -22,7 +19,6 @@ import org.apache.flink.util.Collector;
 import org.saam.common.store.FeatureRecord;
 import org.saam.stream.features.FeatureValue;
 import org.saam.stream.features.FeatureWindow;
-import org.saam.stream.features.Sample;
 import org.saam.stream.features.WindowFeatures;
 import org.saam.stream.metrics.PipelineMetrics;
 import org.saam.stream.people.ErasedPeople;
@@ -50,11 +46,13 @@ import org.saam.stream.records.MeasuredReading;
  *       mode passes every window at the end of the input.
  * </ul>
  *
- * <p>State ({@link FeatureReadings}): the distinct readings of the person's recent local dates, one
- * map entry per source and short cell, removed once every window needing them is past its lateness;
- * no timers remain after that. A reading that arrives twice changes no state and emits nothing.
- * State written by the first layout (a list of samples per date and source) is moved into this one
- * when the operator starts ({@link PersonFeatureOperator}).
+ * <p>State: the distinct readings of the person's recent local dates ({@link FeatureReadings}, one
+ * map entry per source and short cell), removed once every window needing them is past its
+ * lateness; the person's zone, home and clock in one {@link PersonState}; the due times. A reading
+ * reads and writes its cell and the person's value once each; one that arrives twice changes no
+ * state and emits nothing. State written by the first layout (a list of samples per date and
+ * source, each clock value on its own) is moved into this one when the operator starts ({@link
+ * PersonFeatureOperator}).
  */
 public final class PersonFeatureWindows
     extends KeyedProcessFunction<String, MeasuredReading, FeatureRecord> {
@@ -62,9 +60,6 @@ public final class PersonFeatureWindows
 
   /** The sources the features are computed from. */
   public static final Set<String> SOURCES = FeatureReadings.SOURCE_SET;
-
-  /** The name of the first layout's state, moved into {@link FeatureReadings} at start. */
-  static final String LEGACY_STATE = "readings-by-date-and-source";
 
   /**
    * The per-person clock's settings.
@@ -93,10 +88,10 @@ public final class PersonFeatureWindows
   private final ErasedPeople.Factory erasedPeopleFactory;
 
   private transient FeatureReadings readings;
-  private transient MapState<String, List<Sample>> legacyReadings; // "<date>|<source>" -> samples
-  private transient ValueState<String> zone;
-  private transient ValueState<String> location;
+  private transient ValueState<PersonState> person;
   private transient PersonClock clock; // null on the watermark
+  private transient FirstLayout firstLayout;
+  private transient LocalWindows windows;
   private transient Counter tooLate;
   private transient Counter duplicates;
   private transient Counter cellFull;
@@ -137,14 +132,17 @@ public final class PersonFeatureWindows
     var metrics = getRuntimeContext().getMetricGroup();
     erasedDropped = PipelineMetrics.erasedDropped(metrics);
     readings = new FeatureReadings(getRuntimeContext());
-    legacyReadings =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    LEGACY_STATE, Types.STRING, Types.LIST(TypeInformation.of(Sample.class))));
-    zone = getRuntimeContext().getState(new ValueStateDescriptor<>("zone", Types.STRING));
-    location = getRuntimeContext().getState(new ValueStateDescriptor<>("location", Types.STRING));
+    ValueStateDescriptor<PersonState> personDescriptor =
+        new ValueStateDescriptor<>(PERSON_STATE, PersonState.class);
+    // A quiet home keeps only the end of its last window; after 30 days that goes too.
+    personDescriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(Duration.ofDays(30))
+            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+            .build());
+    person = getRuntimeContext().getState(personDescriptor);
     clock = personTime == null ? null : new PersonClock(getRuntimeContext(), personTime);
+    firstLayout = new FirstLayout(getRuntimeContext());
+    windows = new LocalWindows();
     tooLate = PipelineMetrics.readingsLate(metrics);
     duplicates = metrics.counter("featureReadingsAlreadyKept");
     cellFull = metrics.counter("featureReadingsCellFull");
@@ -159,22 +157,22 @@ public final class PersonFeatureWindows
     }
   }
 
+  /** The name of the person's value: zone, home and clock. */
+  static final String PERSON_STATE = "person";
+
+  /** The state names of the first layout, whose people {@link PersonFeatureOperator} moves. */
+  static final List<String> FIRST_LAYOUT_STATES = FirstLayout.NAMES;
+
   /**
-   * Moves the current person's readings of the first layout into the cells (a reading the old list
-   * held twice is kept once). Called by {@link PersonFeatureOperator} for every person with such
-   * state, once, when the operator starts.
+   * Moves the current person's state of the first layout into this one (a reading the old list held
+   * twice is kept once). Called by {@link PersonFeatureOperator}, once per person with such state,
+   * when the operator starts.
    */
-  void migrateLegacyState() throws Exception {
-    for (Map.Entry<String, List<Sample>> entry : legacyReadings.entries()) {
-      String source = entry.getKey().substring(entry.getKey().indexOf('|') + 1);
-      if (!SOURCES.contains(source)) {
-        continue;
-      }
-      for (Sample sample : entry.getValue()) {
-        readings.add(source, sample.tsMillis(), sample.value());
-      }
-    }
-    legacyReadings.clear();
+  void migrateFirstLayout() throws Exception {
+    PersonState current = person.value();
+    PersonState moved = current == null ? new PersonState() : current;
+    firstLayout.moveInto(moved, readings);
+    person.update(moved);
   }
 
   /** Whether the current person was erased; if so, everything kept of them is dropped. */
@@ -184,9 +182,8 @@ public final class PersonFeatureWindows
     }
     erasedDropped.inc();
     readings.clear();
-    legacyReadings.clear();
-    zone.clear();
-    location.clear();
+    person.clear();
+    firstLayout.clear();
     if (clock != null) {
       clock.clear();
     }
@@ -194,14 +191,15 @@ public final class PersonFeatureWindows
   }
 
   /** The person's time: their home's progress, or the watermark. */
-  private long now(Context context) throws Exception {
-    return clock == null ? context.timerService().currentWatermark() : clock.now();
+  private long now(PersonState state, Context context) {
+    return clock == null ? context.timerService().currentWatermark() : clock.now(state);
   }
 
   /** Fires, in order, every due time the person's time has reached. */
-  private void advance(String user, Collector<FeatureRecord> out) throws Exception {
-    for (Long next = clock.nextDue(); next != null; next = clock.nextDue()) {
-      fire(next, user, out);
+  private void advance(PersonState state, String user, Collector<FeatureRecord> out)
+      throws Exception {
+    for (Long next = clock.nextDue(state); next != null; next = clock.nextDue(state)) {
+      fire(state, next, user, out);
     }
   }
 
@@ -214,15 +212,19 @@ public final class PersonFeatureWindows
         || erased(context)) {
       return;
     }
-    ZoneId personZone = ZoneId.of(reading.timeZone());
-    LocalDate date = Instant.ofEpochMilli(reading.tsMillis()).atZone(personZone).toLocalDate();
-    if (clock != null) {
-      clock.seen(reading.tsMillis(), context.timerService());
+    PersonState state = person.value();
+    if (state == null) {
+      state = new PersonState();
     }
-    long now = now(context);
+    LocalWindows.Dated dated = windows.of(reading.tsMillis(), reading.timeZone());
+    if (clock != null) {
+      clock.seen(state, reading.tsMillis(), context.timerService());
+    }
+    long now = now(state, context);
     // The last window this date feeds is the night starting on it; past its lateness, too late.
-    if (FeatureWindow.night(date, personZone).end().toEpochMilli() + allowedLatenessMillis <= now) {
+    if (dated.nightEnd() + allowedLatenessMillis <= now) {
       tooLate.inc();
+      save(state);
       return;
     }
     FeatureReadings.Change change =
@@ -230,34 +232,41 @@ public final class PersonFeatureWindows
     if (change == FeatureReadings.Change.ALREADY_THERE
         || change == FeatureReadings.Change.CELL_FULL) {
       (change == FeatureReadings.Change.CELL_FULL ? cellFull : duplicates).inc();
-      if (clock != null) {
-        advance(context.getCurrentKey(), out);
+    } else {
+      state.zone = reading.timeZone();
+      state.location = reading.locationId();
+      if (change == FeatureReadings.Change.NEW_CELL) {
+        registerTimers(state, context, dated);
       }
-      return;
-    }
-    if (!reading.timeZone().equals(zone.value())) {
-      zone.update(reading.timeZone());
-    }
-    if (!reading.locationId().equals(location.value())) {
-      location.update(reading.locationId());
-    }
-    if (change == FeatureReadings.Change.NEW_CELL) {
-      registerTimers(context, date, personZone);
-    }
-
-    // Late but within the lateness: windows already emitted are emitted again, updated.
-    FeatureWindow day = FeatureWindow.day(date, personZone);
-    if (day.end().toEpochMilli() <= now) {
-      emitDay(context.getCurrentKey(), day, out);
-    }
-    for (LocalDate nightDate : List.of(date.minusDays(1), date)) {
-      FeatureWindow night = FeatureWindow.night(nightDate, personZone);
-      if (night.contains(reading.tsMillis()) && night.end().toEpochMilli() <= now) {
-        emitNight(context.getCurrentKey(), night, out);
+      // Late but within the lateness: windows already emitted are emitted again, updated.
+      if (dated.dayEnd() <= now) {
+        emitDay(state, context.getCurrentKey(), FeatureWindow.day(dated.date(), dated.zone()), out);
+      }
+      if (reading.tsMillis() < dated.nightStart()) {
+        if (dated.previousNightEnd() <= now) {
+          emitNight(
+              state,
+              context.getCurrentKey(),
+              FeatureWindow.night(dated.date().minusDays(1), dated.zone()),
+              out);
+        }
+      } else if (dated.nightEnd() <= now) {
+        emitNight(
+            state, context.getCurrentKey(), FeatureWindow.night(dated.date(), dated.zone()), out);
       }
     }
     if (clock != null) {
-      advance(context.getCurrentKey(), out);
+      advance(state, context.getCurrentKey(), out);
+    }
+    save(state);
+  }
+
+  /** Writes the person's value, or drops it when nothing is left in it. */
+  private void save(PersonState state) throws Exception {
+    if (state.onlyClosedUntil() && state.closedUntil == PersonState.NONE) {
+      person.clear();
+    } else {
+      person.update(state);
     }
   }
 
@@ -265,20 +274,21 @@ public final class PersonFeatureWindows
    * Window ends and the clean-up of a date; ends already passed have fired and are not set again.
    * Set again for every new cell of the date: due times and timers are kept once each.
    */
-  private void registerTimers(Context context, LocalDate date, ZoneId personZone) throws Exception {
-    long now = now(context);
+  private void registerTimers(PersonState state, Context context, LocalWindows.Dated dated)
+      throws Exception {
+    long now = now(state, context);
     long[] times = {
-      FeatureWindow.night(date.minusDays(1), personZone).end().toEpochMilli(),
-      FeatureWindow.day(date, personZone).end().toEpochMilli(),
-      FeatureWindow.night(date, personZone).end().toEpochMilli(),
-      cleanupTime(date, personZone)
+      dated.previousNightEnd(),
+      dated.dayEnd(),
+      dated.nightEnd(),
+      dated.nightEnd() + allowedLatenessMillis
     };
     for (long time : times) {
       if (time > now) {
         if (clock == null) {
           context.timerService().registerEventTimeTimer(time);
         } else {
-          clock.due(time);
+          clock.due(state, time);
         }
       }
     }
@@ -294,29 +304,35 @@ public final class PersonFeatureWindows
     if (erased(context)) {
       return;
     }
-    if (clock == null) {
-      fire(timestamp, context.getCurrentKey(), out);
-    } else if (context.timeDomain() == TimeDomain.PROCESSING_TIME) {
-      onWallClock(timestamp, context, out);
+    PersonState state = person.value();
+    if (state == null) {
+      return;
     }
+    if (clock == null) {
+      fire(state, timestamp, context.getCurrentKey(), out);
+    } else if (context.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      onWallClock(state, timestamp, context, out);
+    }
+    save(state);
   }
 
   /** The idle and quiet checks of the per-person clock. */
-  private void onWallClock(long timestamp, OnTimerContext context, Collector<FeatureRecord> out)
+  private void onWallClock(
+      PersonState state, long timestamp, OnTimerContext context, Collector<FeatureRecord> out)
       throws Exception {
-    switch (clock.onTimer(timestamp, context.timerService())) {
+    switch (clock.onTimer(state, timestamp, context.timerService())) {
       case IDLE:
-        advance(context.getCurrentKey(), out);
+        advance(state, context.getCurrentKey(), out);
         return;
       case QUIET:
         // Quiet: emit what is open, as it is, and let the home go.
         homesQuiet.inc();
-        for (long time : clock.closeQuiet()) {
-          fire(time, context.getCurrentKey(), out);
+        for (long time : clock.closeQuiet(state)) {
+          fire(state, time, context.getCurrentKey(), out);
         }
         readings.clear();
-        zone.clear();
-        location.clear();
+        state.zone = null;
+        state.location = null;
         return;
       default:
         return;
@@ -324,18 +340,19 @@ public final class PersonFeatureWindows
   }
 
   /** What happens at a window end or a clean-up time. */
-  private void fire(long timestamp, String user, Collector<FeatureRecord> out) throws Exception {
-    if (zone.value() == null) {
+  private void fire(PersonState state, long timestamp, String user, Collector<FeatureRecord> out)
+      throws Exception {
+    if (state.zone == null) {
       return;
     }
-    ZoneId personZone = ZoneId.of(zone.value());
+    ZoneId personZone = ZoneId.of(state.zone);
     LocalDate date = Instant.ofEpochMilli(timestamp - 1).atZone(personZone).toLocalDate();
     for (LocalDate candidate : List.of(date.minusDays(1), date)) {
       if (FeatureWindow.day(candidate, personZone).end().toEpochMilli() == timestamp) {
-        emitDay(user, FeatureWindow.day(candidate, personZone), out);
+        emitDay(state, user, FeatureWindow.day(candidate, personZone), out);
       }
       if (FeatureWindow.night(candidate, personZone).end().toEpochMilli() == timestamp) {
-        emitNight(user, FeatureWindow.night(candidate, personZone), out);
+        emitNight(state, user, FeatureWindow.night(candidate, personZone), out);
       }
     }
     for (LocalDate candidate : List.of(date.minusDays(2), date.minusDays(1), date)) {
@@ -346,39 +363,40 @@ public final class PersonFeatureWindows
     }
     if (readings.isEmpty()) {
       readings.clear(); // the last room reading of the cells let go
-      zone.clear();
-      location.clear();
+      state.zone = null;
+      state.location = null;
     }
   }
 
-  private void emitNight(String user, FeatureWindow night, Collector<FeatureRecord> out)
+  private void emitNight(
+      PersonState state, String user, FeatureWindow night, Collector<FeatureRecord> out)
       throws Exception {
     FeatureReadings.Window window =
         readings.between(night.start().toEpochMilli(), night.end().toEpochMilli());
-    emit(user, night, WindowFeatures.night(night, window.readings()), out);
+    emit(state, user, night, WindowFeatures.night(night, window.readings()), out);
   }
 
-  private void emitDay(String user, FeatureWindow day, Collector<FeatureRecord> out)
+  private void emitDay(
+      PersonState state, String user, FeatureWindow day, Collector<FeatureRecord> out)
       throws Exception {
     FeatureReadings.Window window =
         readings.between(day.start().toEpochMilli(), day.end().toEpochMilli());
-    emit(user, day, WindowFeatures.day(day, window.readings(), window.roomBefore()), out);
+    emit(state, user, day, WindowFeatures.day(day, window.readings(), window.roomBefore()), out);
   }
 
   private void emit(
+      PersonState state,
       String user,
       FeatureWindow window,
       Map<String, List<FeatureValue>> domains,
-      Collector<FeatureRecord> out)
-      throws Exception {
-    String home = location.value();
+      Collector<FeatureRecord> out) {
     for (Map.Entry<String, List<FeatureValue>> domain : domains.entrySet()) {
       windowsEmitted.inc();
       for (FeatureValue value : domain.getValue()) {
         out.collect(
             new FeatureRecord(
                 user,
-                home,
+                state.location,
                 value.sourceId(),
                 domain.getKey(),
                 window.start().toEpochMilli(),

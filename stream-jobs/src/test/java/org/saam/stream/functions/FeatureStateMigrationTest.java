@@ -98,9 +98,11 @@ class FeatureStateMigrationTest {
       feed(upgraded, after);
       resumed = lastAfter(upgraded.extractOutputValues(), cut);
       KeyedStateBackend<String> state = upgraded.getOperator().getKeyedStateBackend();
-      assertThat(state.getKeys(PersonFeatureWindows.LEGACY_STATE, VoidNamespace.INSTANCE))
-          .as("the first layout's state was moved")
-          .isEmpty();
+      for (String first : PersonFeatureWindows.FIRST_LAYOUT_STATES) {
+        assertThat(state.getKeys(first, VoidNamespace.INSTANCE))
+            .as("the first layout's " + first + " was moved")
+            .isEmpty();
+      }
       assertThat(state.getKeys(FeatureReadings.STATE_NAME, VoidNamespace.INSTANCE))
           .as("the quiet homes were let go")
           .isEmpty();

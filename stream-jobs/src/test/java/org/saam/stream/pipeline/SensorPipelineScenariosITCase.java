@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,15 +33,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.records.Reading;
 import org.saam.common.records.ReadingBatch;
+import org.saam.common.store.FeatureRecord;
 import org.saam.common.testing.TcpProxy;
 import org.saam.ingestion.gateway.DemoHomes;
 import org.saam.ingestion.gateway.GatewayPublisher;
 import org.saam.ingestion.quarantine.Quarantine;
+import org.saam.ingestion.simulator.FaultKind;
 import org.saam.ingestion.simulator.Simulation;
 import org.saam.ingestion.simulator.SimulationSettings;
 import org.saam.ingestion.testing.LocalStackEndpoints;
+import org.saam.stream.features.FeatureValue;
+import org.saam.stream.features.FeatureWindow;
 import org.saam.stream.options.SinkOptions;
 import org.saam.stream.options.ValidationOptions;
+import org.saam.stream.testing.DistinctReadings;
 import org.saam.stream.testing.PipelineRunner;
 import org.saam.stream.testing.PipelineTestBed;
 import org.saam.stream.testing.UserServiceClient;
@@ -349,18 +356,24 @@ class SensorPipelineScenariosITCase {
   }
 
   @Test
-  void aSimulatedWeekIsFullyStoredWithPerSourceCountsAsSentAndItsFeaturesMatchTheGroundTruth(
-      @InjectMiniCluster MiniCluster cluster) throws Exception {
+  void
+      aSimulatedWeekWithResentBatchesIsStoredOnceAndEveryClosedWindowHasTheFeaturesOfTheDistinctReadings(
+          @InjectMiniCluster MiniCluster cluster) throws Exception {
+    // 5 % of the batches are sent twice, as a gateway whose acknowledgement was lost does.
     Simulation simulation =
         new Simulation(
             SimulationSettings.defaults()
                 .withLocationPrefix(bed.queue().locationPrefix())
                 .withHomes(1)
-                .withDays(7));
+                .withDays(7)
+                .withFaults(java.util.EnumSet.of(FaultKind.DUPLICATES), 0.05));
     List<Simulation.Message> messages = new ArrayList<>();
     simulation.run(messages::add, Simulation.Pacer.FULL_SPEED);
     JsonNode truth = simulation.report();
     JsonNode simulatedHome = truth.get("homes").get(0);
+    assertThat(messages.size())
+        .as("batches were resent")
+        .isGreaterThan(truth.get("sent").get("batches").asInt());
     UserServiceClient users = UserServiceClient.asAdmin();
     String person = users.createPerson("Simulated", simulatedHome.get("time_zone").asText());
     users.post("/v1/locations", Map.of("location_id", home));
@@ -386,44 +399,89 @@ class SensorPipelineScenariosITCase {
                     .isEqualTo(entry.getValue().asLong()));
     assertThat(bed.store().sampleCount()).isEqualTo(simulation.readings());
     System.out.printf(
-        "simulated week: %d readings stored in %.1f s%n", simulation.readings(), seconds);
+        "simulated week: %d readings (%d messages) stored in %.1f s%n",
+        simulation.readings(), messages.size(), seconds);
 
-    // Every day but the last has closed (the watermark is past it): its features are stored.
+    // Every window that has ended (the home's time is past it) is stored with the features of
+    // the distinct readings, all sixteen, value, samples and coverage; and with the truth.
+    ZoneId zone = ZoneId.of(simulatedHome.get("time_zone").asText());
+    DistinctReadings distinct =
+        DistinctReadings.of(messages.stream().map(Simulation.Message::payload).toList());
+    Map<String, FeatureValue> expected = new java.util.TreeMap<>();
     List<String> days = new ArrayList<>();
     simulatedHome.get("days").fieldNames().forEachRemaining(days::add);
-    java.time.ZoneId zone = java.time.ZoneId.of(simulatedHome.get("time_zone").asText());
-    CommonTestUtils.waitUntilCondition(
-        () ->
-            bed.store().features().stream()
-                    .filter(f -> f.getString("source_id").equals("feature.activity.steps"))
-                    .count()
-                >= days.size() - 1,
-        200L);
-    for (String day : days.subList(0, days.size() - 1)) {
-      long start = java.time.LocalDate.parse(day).atStartOfDay(zone).toEpochSecond();
-      Document steps =
-          bed.store().features().stream()
-              .filter(f -> f.getString("_id").equals(person + "|feature.activity.steps|" + start))
-              .findFirst()
-              .orElseThrow(() -> new AssertionError("no steps feature for " + day));
-      assertThat(steps.getDouble("value"))
-          .as("steps on " + day)
-          .isEqualTo(simulatedHome.get("days").get(day).get("steps").asDouble());
-      assertThat(steps.get("window", Document.class).getString("tz")).isEqualTo(zone.getId());
-      assertThat(steps.getString("location_id")).isEqualTo(home);
+    for (String date : days) {
+      FeatureWindow day = FeatureWindow.day(LocalDate.parse(date), zone);
+      FeatureWindow night = FeatureWindow.night(LocalDate.parse(date), zone);
+      if (distinct.ended(day, 180_000)) {
+        distinct
+            .day(day)
+            .forEach(
+                (f, v) -> expected.put(person + "|" + f + "|" + day.start().getEpochSecond(), v));
+      }
+      if (distinct.ended(night, 180_000)) {
+        distinct
+            .night(night)
+            .forEach(
+                (f, v) -> expected.put(person + "|" + f + "|" + night.start().getEpochSecond(), v));
+      }
     }
-    String firstNight = simulatedHome.get("nights").fieldNames().next();
-    long nightStart =
-        java.time.LocalDate.parse(firstNight).atTime(12, 0).atZone(zone).toEpochSecond();
-    Document timeInBed =
-        bed.store().features().stream()
-            .filter(
-                f ->
-                    f.getString("_id")
-                        .equals(person + "|feature.sleep.time_in_bed_min|" + nightStart))
-            .findFirst()
-            .orElseThrow();
-    assertThat(timeInBed.getDouble("value"))
-        .isEqualTo(simulatedHome.get("nights").get(firstNight).get("time_in_bed_min").asDouble());
+    assertThat(expected).hasSizeGreaterThan(5 * 16);
+    CommonTestUtils.waitUntilCondition(
+        () -> storedFeatures().keySet().containsAll(expected.keySet()), 200L);
+    Map<String, FeatureRecord> stored = storedFeatures();
+    for (Map.Entry<String, FeatureValue> want : expected.entrySet()) {
+      FeatureRecord got = stored.get(want.getKey());
+      assertThat(got.value()).as(want.getKey()).isEqualTo(want.getValue().value());
+      assertThat(got.samples()).as(want.getKey() + " samples").isEqualTo(want.getValue().samples());
+      assertThat(got.coverage())
+          .as(want.getKey() + " coverage")
+          .isEqualTo(want.getValue().coverage());
+    }
+    for (String date : days) {
+      FeatureWindow day = FeatureWindow.day(LocalDate.parse(date), zone);
+      if (!distinct.ended(day, 180_000)) {
+        continue;
+      }
+      JsonNode truthOfDay = simulatedHome.get("days").get(date);
+      String prefix = person + "|feature.";
+      long start = day.start().getEpochSecond();
+      for (String[] pair :
+          new String[][] {
+            {"activity.steps", "steps"},
+            {"activity.active_min", "active_min"},
+            {"activity.longest_sedentary_min", "longest_sedentary_min"},
+            {"mobility.room_transitions", "room_transitions"},
+            {"mobility.time_out_of_home_min", "time_out_of_home_min"},
+            {"social.calls", "calls"},
+            {"social.conversation_min", "conversation_min"},
+            {"nutrition.meals", "meals"}
+          }) {
+        assertThat(stored.get(prefix + pair[0] + "|" + start).value())
+            .as(pair[0] + " on " + date)
+            .isEqualTo(truthOfDay.get(pair[1]).asDouble());
+      }
+      assertThat(stored.get(prefix + "nutrition.intake_g|" + start).value())
+          .as("intake on " + date)
+          .isCloseTo(
+              truthOfDay.get("intake_g").asDouble(), org.assertj.core.data.Offset.offset(0.01));
+      if (!truthOfDay.get("game_score").isNull()) {
+        assertThat(stored.get(prefix + "cognitive.game_score|" + start).value())
+            .as("game score on " + date)
+            .isCloseTo(
+                truthOfDay.get("game_score").asDouble(),
+                org.assertj.core.data.Offset.offset(0.001));
+      }
+      assertThat(stored.get(prefix + "activity.steps|" + start).locationId()).isEqualTo(home);
+    }
+  }
+
+  /** The stored features by id. */
+  private Map<String, FeatureRecord> storedFeatures() {
+    Map<String, FeatureRecord> byId = new java.util.HashMap<>();
+    for (Document document : bed.store().features()) {
+      byId.put(document.getString("_id"), FeatureRecord.read(document));
+    }
+    return byId;
   }
 }
