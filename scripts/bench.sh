@@ -25,13 +25,18 @@ run_bench() {
 # Every component of the stack runs, as in production on one machine; the pipeline runs with the
 # given job arguments (submitted for the run and cancelled after it) or is the one already running.
 bench_e2e() {
-  local args=() job_args=() given=0 submitted="" component pid processes=() out config rc=0
+  local args=() job_args=() given=0 submitted="" component pid processes=() out config rc=0 residents=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --job-args)
         [ $# -ge 2 ] || die "--job-args needs a value, for example --job-args '--rabbitmq.prefetch 5000'"
         read -r -a job_args <<<"$2"
         given=1
+        shift 2 ;;
+      --residents)
+        [ $# -ge 2 ] || die "--residents needs a number of homes"
+        args+=("$1" "$2")
+        residents="$2"
         shift 2 ;;
       --help | -h)
         ensure_built benchmarks
@@ -60,6 +65,11 @@ bench_e2e() {
   bench_wait_queue_empty || return 1
   out=$(bench_result_file e2e)
   step "e2e benchmark ($config)"
+  # Residents are created by an administrator of the local realm (its demo account).
+  if [ "$residents" != 0 ]; then
+    SAAM_BENCH_ADMIN_TOKEN=$(demo_token admin userapi) || die "no administrator token for --residents"
+    export SAAM_BENCH_ADMIN_TOKEN
+  fi
   java -jar "$(jar_of benchmarks)" e2e "${args[@]}" "${processes[@]}" --config "$config" \
     --out "$out" --results-md "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}" || rc=$?
   if [ -n "$submitted" ]; then

@@ -12,11 +12,12 @@ import org.saam.stream.records.RawMessage;
 
 /**
  * The readings queue replaced by memory, one simulated day at a time: the source hands the job a
- * day's messages when the benchmark releases that day, and waits (checkpoints go on) in between,
- * so that the job's state can be measured after each day. The job runs in this JVM, so the days
- * and the counters live in static fields.
+ * day's messages when the benchmark releases that day, and waits (checkpoints go on) in between, so
+ * that the job's state can be measured after each day. The job runs in this JVM, so the days and
+ * the counters live in static fields.
  */
-@SuppressWarnings("deprecation") // SourceFunction, as the RabbitMQ source the job reads in production
+@SuppressWarnings(
+    "deprecation") // SourceFunction, as the RabbitMQ source the job reads in production
 final class DayByDayMessages implements SourceFunction<RawMessage> {
   private static final long serialVersionUID = 1L;
 

@@ -86,6 +86,20 @@ public final class E2eBench implements Callable<Integer> {
   String mqtt;
 
   @Option(
+      names = "--residents",
+      defaultValue = "0",
+      description =
+          "homes that get a resident through the user service (the first N; all with a number"
+              + " over the homes), so features and coaching run too (default: ${DEFAULT-VALUE})")
+  int residents;
+
+  @Option(
+      names = "--user-service",
+      defaultValue = "http://127.0.0.1:8090/",
+      description = "the user service, for --residents (default: ${DEFAULT-VALUE})")
+  java.net.URI userService;
+
+  @Option(
       names = "--process",
       description = "a component to measure, as name=pid (repeatable)",
       mapFallbackValue = "")
@@ -127,6 +141,15 @@ public final class E2eBench implements Callable<Integer> {
             .withDays(days)
             .withStartDate(LocalDate.of(2026, 10, 1));
     Simulation simulation = new Simulation(settings);
+    if (residents < 0) {
+      throw new IllegalArgumentException("--residents must not be negative");
+    }
+    int resident = Math.min(residents, homes);
+    if (resident > 0) {
+      console.printf("e2e: giving %d of %d homes a resident (user service)%n", resident, homes);
+      new Residents(userService, System.getenv("SAAM_BENCH_ADMIN_TOKEN"))
+          .assign(settings, resident);
+    }
 
     try (MongoClient mongo = MongoClients.create(mongoTarget.uri)) {
       MongoCollection<Document> measurements =
@@ -256,6 +279,7 @@ public final class E2eBench implements Callable<Integer> {
       conditions.put("duration_s", durationSeconds);
       conditions.put("warmup_s", warmupSeconds);
       conditions.put("homes", homes);
+      conditions.put("resident_homes", resident);
       conditions.put("pipeline_config", resultFile.config);
       result.put("published", published);
       // Messages waiting in the load generator's MQTT client (QoS 1, 50 in flight): when this

@@ -27,7 +27,11 @@ import org.saam.stream.pipeline.SensorPipelineOptions;
 final class StateRun implements AutoCloseable {
   /** One completed checkpoint: full and incremental size, duration, full size by task. */
   record Checkpoint(
-      long id, long stateBytes, long checkpointedBytes, long durationMs, Map<String, Long> byTask) {}
+      long id,
+      long stateBytes,
+      long checkpointedBytes,
+      long durationMs,
+      Map<String, Long> byTask) {}
 
   private final MiniCluster cluster;
   private final JobID job;
