@@ -1,12 +1,10 @@
 package org.saam.ingestion.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.time.Instant;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.saam.common.codec.DecodedBatch;
 import org.saam.common.codec.PayloadException;
 import org.saam.common.codec.ReadingBatchCodec;
@@ -22,34 +20,29 @@ class ReadingBatchCodecPropertiesTest {
   private static final Instant RECEIVED_AT = Instant.parse("2026-11-22T07:00:00Z");
   private final ReadingBatchCodec codec = new ReadingBatchCodec();
 
-  @Provide
-  Arbitrary<byte[]> anyBytes() {
-    return HostilePayloads.bytes();
+  @Test
+  void arbitraryBytesAreRefusedWithAReasonNeverAnException() {
+    qt().withExamples(400)
+        .forAll(HostilePayloads.bytes())
+        .checkAssert(this::assertDecodesOrRefuses);
   }
 
-  @Provide
-  Arbitrary<String> anyJson() {
-    return HostilePayloads.jsonDocuments();
+  @Test
+  void arbitraryJsonShapesAreRefusedWithAReasonNeverAnException() {
+    qt().withExamples(400)
+        .forAll(HostilePayloads.jsonDocuments())
+        .checkAssert(
+            json -> assertDecodesOrRefuses(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
-  @Provide
-  Arbitrary<HostilePayloads.Batch> hostileBatches() {
-    return HostilePayloads.batches();
+  @Test
+  void everyReadingOfAnAcceptedBatchIsKeptOrRefusedWithinTheBounds() {
+    qt().withExamples(1000)
+        .forAll(HostilePayloads.batches())
+        .checkAssert(this::keptOrRefusedWithinTheBounds);
   }
 
-  @Property(tries = 400)
-  void arbitraryBytesAreRefusedWithAReasonNeverAnException(@ForAll("anyBytes") byte[] payload) {
-    assertDecodesOrRefuses(payload);
-  }
-
-  @Property(tries = 400)
-  void arbitraryJsonShapesAreRefusedWithAReasonNeverAnException(@ForAll("anyJson") String json) {
-    assertDecodesOrRefuses(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  @Property(tries = 1000)
-  void everyReadingOfAnAcceptedBatchIsKeptOrRefusedWithinTheBounds(
-      @ForAll("hostileBatches") HostilePayloads.Batch batch) {
+  private void keptOrRefusedWithinTheBounds(HostilePayloads.Batch batch) {
     DecodedBatch decoded;
     try {
       decoded = codec.decode(batch.bytes(), RECEIVED_AT);
@@ -71,9 +64,12 @@ class ReadingBatchCodecPropertiesTest {
     decoded.rejected().forEach(r -> assertThat(r.detail()).isNotBlank().hasSizeLessThan(600));
   }
 
-  @Property(tries = 300)
-  void aBatchItEncodedDecodesToTheSameReadings(
-      @ForAll("hostileBatches") HostilePayloads.Batch batch) {
+  @Test
+  void aBatchItEncodedDecodesToTheSameReadings() {
+    qt().withExamples(300).forAll(HostilePayloads.batches()).checkAssert(this::roundTrips);
+  }
+
+  private void roundTrips(HostilePayloads.Batch batch) {
     DecodedBatch decoded;
     try {
       decoded = codec.decode(batch.bytes(), RECEIVED_AT);

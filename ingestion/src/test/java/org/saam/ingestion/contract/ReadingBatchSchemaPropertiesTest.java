@@ -1,6 +1,7 @@
 package org.saam.ingestion.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -15,11 +16,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.saam.common.codec.PayloadException;
 import org.saam.common.codec.ReadingBatchCodec;
 import org.saam.common.codec.TimestampWindow;
@@ -34,26 +32,41 @@ class ReadingBatchSchemaPropertiesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static JsonSchema schema;
 
-  @BeforeContainer
+  @BeforeAll
   static void loadSchema() throws Exception {
     try (InputStream in = Files.newInputStream(Path.of("contract/reading-batch.schema.json"))) {
       schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
     }
   }
 
-  @Provide
-  Arbitrary<String> timestamps() {
-    return HostilePayloads.timestampTexts();
+  @Test
+  void schemaAndCodecGiveTheSameVerdictOnEveryTimestamp() {
+    qt().withExamples(2000)
+        .forAll(HostilePayloads.timestampTexts())
+        .checkAssert(ts -> unchecked(() -> sameVerdict(ts)));
   }
 
-  @Provide
-  Arbitrary<HostilePayloads.Batch> hostileBatches() {
-    return HostilePayloads.batches();
+  @Test
+  void aBatchTheSchemaRefusesIsRefusedByTheCodec() {
+    qt().withExamples(500)
+        .forAll(HostilePayloads.batches())
+        .checkAssert(batch -> unchecked(() -> refusedByTheCodecToo(batch)));
   }
 
-  @Property(tries = 2000)
-  void schemaAndCodecGiveTheSameVerdictOnEveryTimestamp(@ForAll("timestamps") String ts)
-      throws Exception {
+  /** Runs a check whose JSON handling declares exceptions; any exception fails the example. */
+  private static void unchecked(CheckedRunnable check) {
+    try {
+      check.run();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private interface CheckedRunnable {
+    void run() throws Exception;
+  }
+
+  private static void sameVerdict(String ts) throws Exception {
     String payload =
         "{\"gateway_id\":\"gw-1\",\"location_id\":\"loc-1\",\"sent_at\":\"2026-11-22T07:00:00Z\","
             + "\"seq\":1,\"readings\":[{\"source_id\":\"bed.presence\",\"ts\":"
@@ -74,9 +87,7 @@ class ReadingBatchSchemaPropertiesTest {
     }
   }
 
-  @Property(tries = 500)
-  void aBatchTheSchemaRefusesIsRefusedByTheCodec(
-      @ForAll("hostileBatches") HostilePayloads.Batch batch) throws Exception {
+  private static void refusedByTheCodecToo(HostilePayloads.Batch batch) throws Exception {
     com.fasterxml.jackson.databind.JsonNode tree;
     try {
       tree = JSON.readTree(batch.json());

@@ -1,19 +1,20 @@
 package org.saam.stream.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.saam.common.store.MeasurementBuckets;
 import org.saam.stream.records.BucketSamples;
 import org.saam.stream.records.MeasuredReading;
@@ -95,23 +96,32 @@ class GroupSamplesPerBucketTest {
     harness.close();
   }
 
-  @Provide
-  Arbitrary<List<MeasuredReading>> readings() {
-    Arbitrary<MeasuredReading> one =
-        Combinators.combine(
-                Arbitraries.of("loc-1", "loc-2"),
-                Arbitraries.of("bed.movement", "bed.presence", "room.motion"),
-                Arbitraries.longs().between(HOUR - 3_600_000, HOUR + 7_200_000),
-                Arbitraries.doubles().between(-100, 100))
-            .as(GroupSamplesPerBucketTest::reading);
-    return one.list().ofMaxSize(300);
+  private static Gen<List<MeasuredReading>> readings() {
+    Gen<MeasuredReading> one =
+        Generate.pick(List.of("loc-1", "loc-2"))
+            .zip(
+                Generate.pick(List.of("bed.movement", "bed.presence", "room.motion")),
+                longs().between(HOUR - 3_600_000, HOUR + 7_200_000),
+                doubles().between(-100, 100),
+                GroupSamplesPerBucketTest::reading);
+    return lists().of(one).ofSizeBetween(0, 300);
   }
 
-  @Property(tries = 200)
-  void everyReadingLeavesOnceInAGroupOfItsOwnBucketWhateverTheLimit(
-      @ForAll("readings") List<MeasuredReading> input,
-      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 50) int limit)
-      throws Exception {
+  @Test
+  void everyReadingLeavesOnceInAGroupOfItsOwnBucketWhateverTheLimit() {
+    qt().withExamples(200)
+        .forAll(readings(), integers().between(1, 50))
+        .checkAssert(
+            (input, limit) -> {
+              try {
+                leavesOnce(input, limit);
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
+  }
+
+  private void leavesOnce(List<MeasuredReading> input, int limit) throws Exception {
     var harness = harness(limit);
     for (MeasuredReading r : input) {
       harness.processElement(r, r.tsMillis());

@@ -1,17 +1,17 @@
 package org.saam.stream.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.saam.common.catalogue.SourceCatalogue;
 import org.saam.common.codec.TimestampWindow;
 import org.saam.common.store.QuarantineEntry;
@@ -30,25 +30,48 @@ class ReadingBatchParserPropertiesTest {
 
   private static final SourceCatalogue CATALOGUE = SourceCatalogue.loadDefault();
 
-  @Provide
-  Arbitrary<List<byte[]>> hostileMessages() {
-    return Arbitraries.oneOf(
-            HostilePayloads.bytes(),
-            HostilePayloads.jsonDocuments().map(s -> s.getBytes(StandardCharsets.UTF_8)),
-            HostilePayloads.batches().map(HostilePayloads.Batch::bytes))
-        .list()
-        .ofMinSize(1)
-        .ofMaxSize(8);
+  private static Gen<List<byte[]>> hostileMessages() {
+    return lists()
+        .of(
+            Generate.oneOf(
+                HostilePayloads.bytes(),
+                HostilePayloads.jsonDocuments().map(s -> s.getBytes(StandardCharsets.UTF_8)),
+                HostilePayloads.batches().map(HostilePayloads.Batch::bytes)))
+        .ofSizeBetween(1, 8);
   }
 
-  @Provide
-  Arbitrary<List<HostilePayloads.Batch>> hostileBatches() {
-    return HostilePayloads.batches().list().ofMinSize(1).ofMaxSize(8);
+  private static Gen<List<HostilePayloads.Batch>> hostileBatches() {
+    return lists().of(HostilePayloads.batches()).ofSizeBetween(1, 8);
   }
 
-  @Property(tries = 200)
-  void everyMessageEndsAsReadingsOrQuarantineEntriesNeverAsAnException(
-      @ForAll("hostileMessages") List<byte[]> messages) throws Exception {
+  /** Runs one example; any exception fails it. */
+  private static <T> void check(T example, CheckedConsumer<T> check) {
+    try {
+      check.accept(example);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private interface CheckedConsumer<T> {
+    void accept(T example) throws Exception;
+  }
+
+  @Test
+  void everyMessageEndsAsReadingsOrQuarantineEntriesNeverAsAnException() {
+    qt().withExamples(200)
+        .forAll(hostileMessages())
+        .checkAssert(messages -> check(messages, this::endsAsReadingsOrEntries));
+  }
+
+  @Test
+  void readingsEmittedPlusReadingsRefusedEqualsReadingsSent() {
+    qt().withExamples(300)
+        .forAll(hostileBatches())
+        .checkAssert(batches -> check(batches, this::everyReadingAccountedFor));
+  }
+
+  private void endsAsReadingsOrEntries(List<byte[]> messages) throws Exception {
     try (var harness = parser()) {
       for (byte[] body : messages) {
         harness.processElement(new RawMessage(routingKey(), body, RECEIVED_AT), 0L);
@@ -66,9 +89,7 @@ class ReadingBatchParserPropertiesTest {
     }
   }
 
-  @Property(tries = 300)
-  void readingsEmittedPlusReadingsRefusedEqualsReadingsSent(
-      @ForAll("hostileBatches") List<HostilePayloads.Batch> batches) throws Exception {
+  private void everyReadingAccountedFor(List<HostilePayloads.Batch> batches) throws Exception {
     for (HostilePayloads.Batch batch : batches) {
       try (var harness = parser()) {
         harness.processElement(new RawMessage(routingKey(), batch.bytes(), RECEIVED_AT), 0L);

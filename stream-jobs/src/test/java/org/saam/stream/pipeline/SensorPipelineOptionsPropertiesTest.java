@@ -1,14 +1,16 @@
 package org.saam.stream.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.strings;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.saam.stream.options.Option;
 import org.saam.stream.options.SourceOptions;
 
@@ -19,22 +21,38 @@ import org.saam.stream.options.SourceOptions;
  */
 class SensorPipelineOptionsPropertiesTest {
 
-  @Provide
-  Arbitrary<Map.Entry<String, String>> optionAndValue() {
-    Arbitrary<String> keys =
-        Arbitraries.of(SensorPipelineOptions.ALL.stream().map(Option::key).toList())
-            .filter(key -> !key.equals(SourceOptions.PASSWORD));
-    Arbitrary<String> values =
-        Arbitraries.oneOf(
-            Arbitraries.strings().all().ofMaxLength(300),
-            Arbitraries.strings().withChars("0123456789-+. eE").ofMaxLength(30),
-            Arbitraries.of("", " ", "\u0000", "99999999999999999999", "-1", "true", "NaN"));
-    return Combinators.combine(keys, values).as(Map::entry);
+  private static Gen<Map.Entry<String, String>> optionAndValue() {
+    Gen<String> keys =
+        Generate.pick(
+            SensorPipelineOptions.ALL.stream()
+                .map(Option::key)
+                .filter(key -> !key.equals(SourceOptions.PASSWORD))
+                .toList());
+    List<Character> numberChars = new ArrayList<>();
+    for (char c : "0123456789-+. eE".toCharArray()) {
+      numberChars.add(c);
+    }
+    Gen<String> numberLike =
+        lists()
+            .of(Generate.pick(numberChars))
+            .ofSizeBetween(0, 30)
+            .map(chars -> chars.stream().map(c -> String.valueOf(c)).reduce("", String::concat));
+    Gen<String> values =
+        Generate.oneOf(
+            strings().allPossible().ofLengthBetween(0, 300),
+            numberLike,
+            Generate.pick(List.of("", " ", "\u0000", "99999999999999999999", "-1", "true", "NaN")));
+    return keys.zip(values, Map::entry);
   }
 
-  @Property(tries = 2000)
-  void anyValueOfAnyOptionStartsOrIsRefusedNamingTheOption(
-      @ForAll("optionAndValue") Map.Entry<String, String> option) {
+  @Test
+  void anyValueOfAnyOptionStartsOrIsRefusedNamingTheOption() {
+    qt().withExamples(2000)
+        .forAll(optionAndValue())
+        .checkAssert(SensorPipelineOptionsPropertiesTest::startsOrIsRefusedNamingIt);
+  }
+
+  private static void startsOrIsRefusedNamingIt(Map.Entry<String, String> option) {
     try {
       SensorPipelineOptions.parse(
           Map.of(option.getKey(), option.getValue(), SourceOptions.PASSWORD, "x"),
