@@ -129,8 +129,9 @@ bench_ramp() {
   printf '{"bench": "ramp", "date": "%s", "criteria": {"duration_s": %s, "warmup_s": %s, "p99_ms": %s, "drain_s": 10, "stored_share": 0.97}, "highest_held": %s, "runs": [%s]}\n' \
     "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$duration" "$warmup" "$p99_limit" "${held:-null}" "$(IFS=,; echo "${runs[*]}")" | jq . >"$out"
   printf '\n**Ramp %s**: highest rate held for %s s with p99 under %s ms: %s readings/s (%s).\n' \
-    "$(date -u +%Y-%m-%d)" "$duration" "$p99_limit" "${held:-none}" "$(basename "$out")" \
-    >>"${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
+    "$(date -u +%Y-%m-%d)" "$duration" "$p99_limit" "${held:-none}" "$(basename "$out")" |
+    results_add "${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}" \
+      '<!-- runs appended by ./saam bench -->' Runs "$RUNS_HEADER"
   ok "highest rate held: ${held:-none} readings/s ($out)"
 }
 
@@ -261,19 +262,39 @@ bench_jmh() {
   java -cp "$(jar_of benchmarks)" org.openjdk.jmh.Main "${settings[@]}" -foe true -rf json -rff "$out" "${filter[@]}" ||
     { err "JMH failed"; return 1; }
   commit="$(git -C "$SAAM_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  jmh_rows "$out" "$commit$([ $quick = 1 ] && echo ', quick')" >>"${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
+  jmh_rows "$out" "$commit$([ $quick = 1 ] && echo ', quick')"
   ok "results: $out"
 }
 
-# Rows of the micro-benchmark table of RESULTS.md (its header is written once).
+# Adds the lines on standard input at the end of the section of results file $1 that holds the
+# marker $2 (before the next "## " heading), so each table keeps its own rows whatever follows it;
+# without the marker, appends "## $3", the marker, the header $4 and the lines at the end.
+results_add() {
+  local file="$1" marker="$2" heading="$3" header="$4" rows
+  rows=$(cat)
+  [ -f "$file" ] || : >"$file"
+  if ! grep -qF -- "$marker" "$file"; then
+    printf '\n## %s\n\n%s\n%s%s\n' "$heading" "$marker" "$header" "$rows" >>"$file"
+    return 0
+  fi
+  MARKER="$marker" ROWS="$rows" awk '
+    function flush_rows() { if (inside && !done) { print ENVIRON["ROWS"]; done = 1 } }
+    /^[[:space:]]*$/ { blanks = blanks $0 "\n"; next }
+    /^## / && inside { flush_rows() }
+    { printf "%s", blanks; blanks = ""; print; if (index($0, ENVIRON["MARKER"])) inside = 1 }
+    END { flush_rows(); printf "%s", blanks }
+  ' "$file" >"$file.new" && mv "$file.new" "$file"
+}
+
+JMH_HEADER=$'| date | benchmark | mode | score | error (99.9 %) | unit | run |\n|---|---|---|---|---|---|---|\n'
+RUNS_HEADER=$'| date | bench | offered/s | published/s | stored/s | p50 ms | p95 ms | p99 ms | max ms | loss | pipeline config |\n|---|---|---|---|---|---|---|---|---|---|---|\n'
+
+# Rows of the micro-benchmark table of RESULTS.md, added to its own section.
 jmh_rows() {
   local json="$1" note="$2" results="${SAAM_BENCH_RESULTS:-$SAAM_ROOT/benchmarks/RESULTS.md}"
-  if ! grep -q '<!-- jmh runs appended by ./saam bench jmh -->' "$results" 2>/dev/null; then
-    printf '\n## Micro-benchmark runs (JMH)\n\n<!-- jmh runs appended by ./saam bench jmh -->\n'
-    printf '| date | benchmark | mode | score | error (99.9 %%) | unit | run |\n|---|---|---|---|---|---|---|\n'
-  fi
   jq -r --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg note "$note" '.[] |
-    "| \($date) | \(.benchmark | sub("org.saam.bench.jmh."; "")) | \(.mode) | \(.primaryMetric.score * 10 | round / 10) | \(.primaryMetric.scoreError | if type == "number" then (. * 10 | round / 10) else "-" end) | \(.primaryMetric.scoreUnit) | \($note) |"' "$json"
+    "| \($date) | \(.benchmark | sub("org.saam.bench.jmh."; "")) | \(.mode) | \(.primaryMetric.score * 10 | round / 10) | \(.primaryMetric.scoreError | if type == "number" then (. * 10 | round / 10) else "-" end) | \(.primaryMetric.scoreUnit) | \($note) |"' "$json" |
+    results_add "$results" '<!-- jmh runs appended by ./saam bench jmh -->' 'Micro-benchmark runs (JMH)' "$JMH_HEADER"
 }
 
 # The test run keeps the benchmarks from rotting: each runs briefly at a tiny size, and must finish

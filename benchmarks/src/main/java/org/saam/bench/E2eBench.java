@@ -10,9 +10,7 @@ import com.mongodb.client.model.Projections;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -381,12 +379,8 @@ public final class E2eBench implements Callable<Integer> {
         "| date | bench | offered/s | published/s | stored/s | p50 ms | p95 ms | p99 ms | max ms"
             + " | loss | pipeline config |\n"
             + "|---|---|---|---|---|---|---|---|---|---|---|\n";
-    String text = Files.exists(markdown) ? Files.readString(markdown) : "";
     String marker = "<!-- runs appended by ./saam bench -->\n";
     StringBuilder add = new StringBuilder();
-    if (!text.contains(marker)) {
-      add.append("\n## Runs\n\n").append(marker).append(header);
-    }
     add.append(
         String.format(
             Locale.ROOT,
@@ -402,7 +396,6 @@ public final class E2eBench implements Callable<Integer> {
             result.get("latency_ms").get("max").asText(),
             result.get("loss").asLong(),
             result.get("conditions").get("pipeline_config").asText().replace("|", "\\|")));
-    Files.writeString(
-        markdown, add.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    ResultFile.addToSection(markdown, "Runs", marker, header, add.toString());
   }
 }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -185,16 +183,8 @@ public final class PipelineBench implements Callable<Integer> {
 
   /** Appends one row to the pipeline table of a RESULTS.md (its header is written once). */
   static void appendRow(Path markdown, ObjectNode result) throws IOException {
-    String text = Files.exists(markdown) ? Files.readString(markdown) : "";
     String marker = "<!-- pipeline runs appended by ./saam bench pipeline -->\n";
     StringBuilder add = new StringBuilder();
-    if (!text.contains(marker)) {
-      add.append("\n## Pipeline runs\n\n")
-          .append(marker)
-          .append(
-              "| date | readings | seconds | readings/s | parallelism | features | loss | pipeline"
-                  + " config |\n|---|---|---|---|---|---|---|---|\n");
-    }
     ObjectNode conditions = (ObjectNode) result.get("conditions");
     add.append(
         String.format(
@@ -208,7 +198,12 @@ public final class PipelineBench implements Callable<Integer> {
             result.get("written").get("features").asLong(),
             result.get("loss").asLong(),
             conditions.get("pipeline_config").asText().replace("|", "\\|")));
-    Files.writeString(
-        markdown, add.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    ResultFile.addToSection(
+        markdown,
+        "Pipeline runs",
+        marker,
+        "| date | readings | seconds | readings/s | parallelism | features | loss | pipeline"
+            + " config |\n|---|---|---|---|---|---|---|---|\n",
+        add.toString());
   }
 }

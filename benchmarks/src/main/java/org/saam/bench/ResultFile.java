@@ -43,4 +43,32 @@ final class ResultFile {
       rows.append(resultsMarkdown, result);
     }
   }
+
+  /**
+   * Adds rows to a benchmark's section of a Markdown results file: at the end of the section that
+   * holds {@code marker} (before the next {@code ## } heading, so each table keeps its own rows
+   * whatever was added after it), or, the first time, as a new section at the end of the file with
+   * its heading, the marker and the table header.
+   */
+  static void addToSection(Path markdown, String heading, String marker, String header, String rows)
+      throws IOException {
+    String text = Files.exists(markdown) ? Files.readString(markdown) : "";
+    int at = text.indexOf(marker);
+    String updated;
+    if (at < 0) {
+      String separator = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
+      updated = text + separator + "\n## " + heading + "\n\n" + marker + header + rows;
+    } else {
+      int next = text.indexOf("\n## ", at);
+      int end = next < 0 ? text.length() : next + 1;
+      // Rows go right after the section's last line, before the blank lines ahead of a heading.
+      int cut = end;
+      while (cut > at && text.charAt(cut - 1) == '\n') {
+        cut--;
+      }
+      String blank = text.substring(Math.min(cut + 1, end), end);
+      updated = text.substring(0, cut) + "\n" + rows + blank + text.substring(end);
+    }
+    Files.writeString(markdown, updated);
+  }
 }

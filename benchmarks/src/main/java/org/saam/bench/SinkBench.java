@@ -8,9 +8,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -150,16 +148,8 @@ public final class SinkBench implements Callable<Integer> {
   }
 
   static void appendRow(Path markdown, ObjectNode result) throws IOException {
-    String text = Files.exists(markdown) ? Files.readString(markdown) : "";
     String marker = "<!-- sink runs appended by ./saam bench sink -->\n";
     StringBuilder add = new StringBuilder();
-    if (!text.contains(marker)) {
-      add.append("\n## Sink runs\n\n")
-          .append(marker)
-          .append(
-              "| date | readings | readings a group | writers | readings/s | upserts/s | loss | config |\n")
-          .append("|---|---|---|---|---|---|---|---|\n");
-    }
     add.append(
         String.format(
             Locale.ROOT,
@@ -172,7 +162,12 @@ public final class SinkBench implements Callable<Integer> {
             result.get("upserts_per_second").asLong(),
             result.get("loss").asLong(),
             result.get("conditions").get("config").asText().replace("|", "\\|")));
-    Files.writeString(
-        markdown, add.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    ResultFile.addToSection(
+        markdown,
+        "Sink runs",
+        marker,
+        "| date | readings | readings a group | writers | readings/s | upserts/s | loss | config |\n"
+            + "|---|---|---|---|---|---|---|---|\n",
+        add.toString());
   }
 }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -155,17 +153,8 @@ public final class StateBench implements Callable<Integer> {
 
   /** Appends one row per day to the state table of a RESULTS.md (its header is written once). */
   static void appendRow(Path markdown, ObjectNode result) throws IOException {
-    String text = Files.exists(markdown) ? Files.readString(markdown) : "";
     String marker = "<!-- state runs appended by ./saam bench state -->\n";
     StringBuilder add = new StringBuilder();
-    if (!text.contains(marker)) {
-      add.append("\n## State runs\n\n")
-          .append(marker)
-          .append(
-              "| date | homes | day | readings | readings/s | state KiB per home (full) |"
-                  + " incremental bytes | checkpoint ms | largest tasks (KiB per home) | config"
-                  + " |\n|---|---|---|---|---|---|---|---|---|---|\n");
-    }
     ObjectNode conditions = (ObjectNode) result.get("conditions");
     for (var day : result.get("days")) {
       StringBuilder tasks = new StringBuilder();
@@ -193,7 +182,13 @@ public final class StateBench implements Callable<Integer> {
               tasks.toString().replace("|", "/"),
               conditions.get("pipeline_config").asText().replace("|", "/")));
     }
-    Files.writeString(
-        markdown, add.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    ResultFile.addToSection(
+        markdown,
+        "State runs",
+        marker,
+        "| date | homes | day | readings | readings/s | state KiB per home (full) |"
+            + " incremental bytes | checkpoint ms | largest tasks (KiB per home) | config"
+            + " |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        add.toString());
   }
 }

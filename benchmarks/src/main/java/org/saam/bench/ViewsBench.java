@@ -17,9 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -276,16 +274,8 @@ public final class ViewsBench implements Callable<Integer> {
   }
 
   static void appendRows(Path markdown, ObjectNode result) throws IOException {
-    String text = Files.exists(markdown) ? Files.readString(markdown) : "";
     String marker = "<!-- views runs appended by ./saam bench views -->\n";
     StringBuilder add = new StringBuilder();
-    if (!text.contains(marker)) {
-      add.append("\n## Views runs\n\n")
-          .append(marker)
-          .append(
-              "| date | readings stored | query | rows | p50 ms | p95 ms | p99 ms | max ms | config |\n")
-          .append("|---|---|---|---|---|---|---|---|---|\n");
-    }
     var latency = result.get("latency_ms");
     latency
         .fieldNames()
@@ -306,7 +296,12 @@ public final class ViewsBench implements Callable<Integer> {
                       k.get("max").asText(),
                       result.get("conditions").get("config").asText().replace("|", "\\|")));
             });
-    Files.writeString(
-        markdown, add.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    ResultFile.addToSection(
+        markdown,
+        "Views runs",
+        marker,
+        "| date | readings stored | query | rows | p50 ms | p95 ms | p99 ms | max ms | config |\n"
+            + "|---|---|---|---|---|---|---|---|---|\n",
+        add.toString());
   }
 }

@@ -69,6 +69,9 @@ public final class PipelineTestBed implements BeforeEachCallback, AfterEachCallb
     Configuration conf = new Configuration();
     conf.setString("state.backend.type", "rocksdb");
     conf.setString("execution.checkpointing.incremental", "true");
+    // A MiniCluster's default 128 MB of managed memory, shared by every RocksDB instance of a
+    // slot, makes RocksDB flush at almost every write (benchmarks/RESULTS.md).
+    conf.setString("taskmanager.memory.managed.size", "512m");
     try {
       Path dir = Files.createTempDirectory("saam-checkpoints-");
       conf.setString("execution.checkpointing.dir", dir.toUri().toString());
