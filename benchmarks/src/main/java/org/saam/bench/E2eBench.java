@@ -143,10 +143,12 @@ public final class E2eBench implements Callable<Integer> {
       throw new IllegalArgumentException("--residents must not be negative");
     }
     int resident = Math.min(residents, homes);
+    Map<String, String> people = Map.of();
     if (resident > 0) {
       console.printf("e2e: giving %d of %d homes a resident (user service)%n", resident, homes);
-      new Residents(userService, System.getenv("SAAM_BENCH_ADMIN_TOKEN"))
-          .assign(settings, resident);
+      people =
+          new Residents(userService, System.getenv("SAAM_BENCH_ADMIN_TOKEN"))
+              .assign(settings, resident);
     }
 
     try (MongoClient mongo = MongoClients.create(mongoTarget.uri)) {
@@ -158,7 +160,7 @@ public final class E2eBench implements Callable<Integer> {
       ReliablePublisher publisher =
           new ReliablePublisher(mqttSettings(), 10_000, Duration.ofSeconds(60));
       publisher.start();
-      LatencyProbes probes = new LatencyProbes(measurements, probeIntervalMillis, 25);
+      LatencyProbes probes = new LatencyProbes(measurements, probeIntervalMillis, 25, people);
       console.printf(
           "e2e: %,.0f readings/s for %d s from %d simulated homes (%s*), to %s%n",
           rate, durationSeconds, homes, prefix, mqtt);

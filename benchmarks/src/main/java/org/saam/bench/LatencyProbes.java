@@ -41,8 +41,23 @@ public final class LatencyProbes implements AutoCloseable {
   private volatile RuntimeException pollFailure;
   private volatile int pending;
 
+  private final Map<String, String> residents;
+
   public LatencyProbes(
       MongoCollection<Document> measurements, long intervalMillis, long pollMillis) {
+    this(measurements, intervalMillis, pollMillis, Map.of());
+  }
+
+  /**
+   * @param residents the person living at a location, by location id: their readings are stored in
+   *     buckets that name them
+   */
+  public LatencyProbes(
+      MongoCollection<Document> measurements,
+      long intervalMillis,
+      long pollMillis,
+      Map<String, String> residents) {
+    this.residents = Map.copyOf(residents);
     this.measurements = measurements;
     this.intervalNanos = intervalMillis * 1_000_000L;
     this.pollMillis = pollMillis;
@@ -77,7 +92,7 @@ public final class LatencyProbes implements AutoCloseable {
                 decoded.batch().locationId(),
                 reading.sourceId(),
                 MeasurementBuckets.hourStart(ts),
-                null),
+                residents.get(decoded.batch().locationId())),
             Long.toString(ts),
             now));
   }

@@ -8,8 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.saam.ingestion.simulator.Household;
 import org.saam.ingestion.simulator.SimulationSettings;
@@ -37,10 +36,13 @@ final class Residents {
     this.adminToken = adminToken;
   }
 
-  /** Creates a resident for each of the first {@code count} homes; returns their user ids. */
-  List<String> assign(SimulationSettings settings, int count)
+  /**
+   * Creates a resident for each of the first {@code count} homes; returns their user ids by the
+   * home's location id.
+   */
+  Map<String, String> assign(SimulationSettings settings, int count)
       throws IOException, InterruptedException {
-    List<String> people = new ArrayList<>();
+    Map<String, String> people = new LinkedHashMap<>();
     for (int index = 1; index <= count; index++) {
       Household home = Household.generate(settings.seed(), index, settings.locationPrefix());
       JsonNode person =
@@ -52,7 +54,7 @@ final class Residents {
       post(
           "/v1/locations/" + home.locationId() + "/assignments",
           Map.of("user_id", id, "valid_from", "2026-01-01T00:00:00Z"));
-      people.add(id);
+      people.put(home.locationId(), id);
     }
     return people;
   }
